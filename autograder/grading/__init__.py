@@ -1,0 +1,1 @@
+"""Grading pipeline: load a submission, run the hidden graders against it, collect results."""

@@ -1,0 +1,66 @@
+"""The explicit result objects every report is rendered from (never parsed from printed output)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class TestResult:
+    """One grader test: one behaviour of the contract."""
+
+    exercise: str
+    name: str            # the pytest function name, e.g. "test_rnn_forward_uses_h0"
+    description: str     # one line a student understands
+    max_score: float
+    score: float
+    passed: bool
+    message: str = ""    # what is wrong, expected vs got; empty when passed
+
+
+@dataclass
+class ExerciseResult:
+    """Every test of one exercise for one submission."""
+
+    exercise: str
+    submission: str      # the file that was graded
+    tests: list[TestResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # loading problems, limits hit, ...
+    output: str = ""     # head of what the submission printed
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_score for t in self.tests)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.update(score=self.score, max_score=self.max_score)
+        return d
+
+
+@dataclass
+class Report:
+    """What one `autograder grade` run decided: one or more exercises of one submission."""
+
+    submission: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.max_score for e in self.exercises)
+
+    @property
+    def tests(self) -> list[TestResult]:
+        return [t for e in self.exercises for t in e.tests]
+
+    def to_dict(self) -> dict:
+        return {"submission": self.submission, "score": self.score, "max_score": self.max_score,
+                "exercises": [e.to_dict() for e in self.exercises]}

@@ -1,0 +1,209 @@
+"""A warm process that forks one sandbox per request, so no sandbox pays torch's start-up.
+
+The zygote is started fresh (never forked from the trusted process, so it holds no grader or
+reference code in memory), imports numpy and torch and builds one optimizer, then waits for spawn
+requests on its control socket. For each request it forks a supervisor, which enters new
+namespaces and forks the sandboxed process (PID 1 there), reports that process's PID and later its
+wait status on a status pipe, and exits. Killing the sandboxed process ends its whole namespace.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+
+from .. import config
+
+_STATUS = struct.Struct(">qq")  # (kind, value): kind 0 = pid, 1 = wait status
+
+
+@dataclass
+class SandboxSettings:
+    """What a sandbox is allowed; sent with every spawn request."""
+
+    hide: list[str] = field(default_factory=list)   # paths covered by an empty tmpfs
+    keep: list[str] = field(default_factory=list)   # paths under hidden ones that stay visible
+    uid: int = config.SANDBOX_UID
+    cpu_seconds: int = config.CPU_LIMIT_S
+    memory_headroom: int = config.MEMORY_HEADROOM_BYTES
+    max_processes: int = config.MAX_PROCESSES
+    max_file_bytes: int = config.MAX_FILE_BYTES
+    scratch_bytes: int = config.SCRATCH_BYTES
+    max_message_bytes: int = config.MAX_MESSAGE_BYTES
+
+
+# ------------------------------------------------------------------------ trusted side
+
+class Zygote:
+    """The trusted side's handle on one zygote process."""
+
+    def __init__(self) -> None:
+        self._control, theirs = socket.socketpair()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, cwd="/",
+        )
+        theirs.close()
+        self._ready: dict | None = None
+
+    def wait_ready(self) -> dict:
+        """Blocks until the zygote has imported torch; returns what isolation it can give."""
+        if self._ready is None:
+            line = self._control.makefile("r").readline()
+            if not line:
+                raise RuntimeError("the sandbox zygote did not start (see its stderr above)")
+            self._ready = json.loads(line)
+        return self._ready
+
+    @property
+    def isolation(self) -> str:
+        return self.wait_ready()["isolation"]
+
+    def spawn(self, settings: SandboxSettings) -> tuple[socket.socket, int, int]:
+        """A new sandbox: (request socket, read end of its output, read end of its status pipe)."""
+        self.wait_ready()
+        ours, theirs = socket.socketpair()
+        out_read, out_write = os.pipe()
+        status_read, status_write = os.pipe()
+        try:
+            request = json.dumps(asdict(settings)).encode() + b"\n"
+            socket.send_fds(self._control, [request], [theirs.fileno(), out_write, status_write])
+            if self._control.recv(1) != b"+":
+                raise RuntimeError("the sandbox zygote refused to spawn")
+        finally:
+            theirs.close()
+            os.close(out_write)
+            os.close(status_write)
+        return ours, out_read, status_read
+
+    def close(self) -> None:
+        self._control.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def __enter__(self) -> "Zygote":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_status(fd: int) -> tuple[int, int] | None:
+    data = b""
+    while len(data) < _STATUS.size:
+        chunk = os.read(fd, _STATUS.size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return _STATUS.unpack(data)
+
+
+# ------------------------------------------------------------------------ zygote side
+
+def _warm_up() -> None:
+    import numpy  # noqa: F401
+    import torch
+
+    torch.set_num_threads(1)  # forked children of a multi-threaded torch hang
+    net = torch.nn.RNN(3, 3, batch_first=True)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.1)  # the first optimizer imports torch._dynamo
+    net(torch.zeros(1, 2, 3))[0].sum().backward()
+    optimizer.step()
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401  notebooks often plot
+    except ImportError:
+        pass
+
+
+def _run_sandbox(settings: SandboxSettings, sock_fd: int, out_fd: int, namespaces: bool) -> None:
+    """In the sandboxed process: confine it, then serve requests until the socket closes."""
+    from . import isolation
+    from .child import Child
+
+    os.setsid()
+    if namespaces:
+        isolation.confine_file_system(settings.hide, settings.keep, settings.uid, settings.scratch_bytes)
+    isolation.keep_only_fds(sock_fd, out_fd)
+    isolation.scrub_environment()
+    os.chdir(isolation.SCRATCH if namespaces else _private_scratch())
+    isolation.limit_resources(settings.cpu_seconds, settings.memory_headroom,
+                              settings.max_processes, settings.max_file_bytes)
+    if namespaces:
+        isolation.drop_privileges(settings.uid)
+    else:
+        isolation.die_with_parent()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sock = socket.socket(fileno=isolation.SOCKET_FD)
+    Child(sock, settings.max_message_bytes).serve()
+
+
+def _private_scratch() -> str:
+    import tempfile
+    return tempfile.mkdtemp(prefix="autograder-sandbox-")
+
+
+def _supervise(settings: SandboxSettings, sock_fd: int, out_fd: int, status_fd: int, namespaces: bool) -> None:
+    """The supervisor: fork the sandboxed process, report its PID and then its wait status."""
+    from . import isolation
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we must wait
+    isolation.die_with_parent()
+    if namespaces:
+        isolation.enter_namespaces()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(status_fd)
+            _run_sandbox(settings, sock_fd, out_fd, namespaces)
+        finally:
+            os._exit(0)
+    os.close(sock_fd)
+    os.close(out_fd)
+    os.write(status_fd, _STATUS.pack(0, pid))
+    _, status = os.waitpid(pid, 0)
+    os.write(status_fd, _STATUS.pack(1, status))
+
+
+def main(control_fd: int) -> None:
+    from . import isolation
+
+    isolation.die_with_parent()
+    _warm_up()
+    namespaces = isolation.can_use_namespaces()
+    control = socket.socket(fileno=control_fd)
+    mode = "full" if namespaces else "limited (not root: no namespaces, no separate user)"
+    control.sendall(json.dumps({"isolation": mode}).encode() + b"\n")
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        except OSError:
+            return
+        if not data:
+            return
+        settings = SandboxSettings(**json.loads(data))
+        sock_fd, out_fd, status_fd = fds
+        if os.fork() == 0:
+            try:
+                control.close()
+                _supervise(settings, sock_fd, out_fd, status_fd, namespaces)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(b"+")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,0 +1,1 @@
+"""Reference solutions of the unit's three exercises (hidden from students)."""
