@@ -9,8 +9,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 GRADERS_DIR = PACKAGE_DIR / "graders"
 
 # --- sandbox limits (per submission process) ---
-CALL_TIMEOUT_S = 10.0          # one call into student code
-TRAIN_TIMEOUT_S = 30.0         # one call of train_char_rnn
+CALL_TIMEOUT_S = 10.0          # one call into student code ...
+CALL_TIMEOUTS_S = {"train_char_rnn": 30.0}  # ... except these
 LOAD_TIMEOUT_S = 30.0          # running the submission's cells/module at start
 SUBMISSION_BUDGET_S = 60.0     # wall time a submission may cost in all before calls fail fast
 MAX_RESTARTS = 3               # sandboxes re-spawned after a crash or a hang
@@ -22,6 +22,9 @@ MAX_FILE_BYTES = 32 * 2**20    # RLIMIT_FSIZE
 OUTPUT_KEEP_BYTES = 16 * 2**10  # the head of what a submission prints, kept for its report
 MAX_MESSAGE_BYTES = 256 * 2**20  # largest reply accepted from a sandbox
 SANDBOX_UID = 61000            # unprivileged user the submission runs as (root hosts only)
+
+# --- grader inputs ---
+GRADER_SEED = 2026             # seeds the graders' random (non-saturating) inputs
 
 # --- numerical checks ---
 FLOAT64_RTOL = 1e-7

@@ -52,6 +52,7 @@ class ModuleData:
     """An nn.Module as data: its own tensors, its known configuration, its child modules."""
 
     type_name: str
+    base: str = ""      # the torch class it is or derives from, when it can be rebuilt
     config: dict = field(default_factory=dict)
     tensors: dict[str, torch.Tensor] = field(default_factory=dict)
     children: dict[str, "ModuleData"] = field(default_factory=dict)
@@ -64,7 +65,7 @@ class ModuleData:
 
     def build(self, **overrides: Any) -> nn.Module:
         """A real module of a known type (RNN, LSTM, GRU, Linear) with these weights."""
-        kind = _BUILDABLE.get(self.type_name)
+        kind = _BUILDABLE.get(self.base)
         if kind is None:
             raise WireError(f"cannot rebuild a {self.type_name}")
         config = {**self.config, **overrides}
@@ -95,15 +96,16 @@ def _kwargs(config: dict) -> str:
 
 def module_to_data(module: nn.Module) -> ModuleData:
     type_name = type(module).__name__
+    base = next((name for name, kind in _BUILDABLE.items() if isinstance(module, kind)), "")
     config = {}
-    if type(module) in _BUILDABLE.values():
-        config = {k: getattr(module, k) for k in _CONFIG_KEYS[type_name]}
-        if type_name == "Linear":
+    if base:
+        config = {k: getattr(module, k) for k in _CONFIG_KEYS[base]}
+        if base == "Linear":
             config["bias"] = module.bias is not None
     tensors = {k: v.detach() for k, v in module.named_parameters(recurse=False)}
     tensors.update({k: v.detach() for k, v in module.named_buffers(recurse=False) if v is not None})
     children = {k: module_to_data(c) for k, c in module.named_children()}
-    return ModuleData(type_name, config, tensors, children)
+    return ModuleData(type_name, base, config, tensors, children)
 
 
 # ---------------------------------------------------------------- values <-> JSON + blobs
@@ -158,6 +160,7 @@ def _encode_tensor(tensor: torch.Tensor, blobs: list[bytes]) -> Any:
 def _encode_module(data: ModuleData, blobs: list[bytes], depth: int) -> dict:
     return {
         "type": data.type_name,
+        "base": data.base,
         "config": data.config,
         "tensors": {k: _encode_tensor(v, blobs) for k, v in data.tensors.items()},
         "children": {k: _encode_module(c, blobs, depth + 1) for k, c in data.children.items()},
@@ -229,6 +232,7 @@ def _module(d: dict, blobs: list[bytes]) -> ModuleData:
         raise WireError("bad module")
     return ModuleData(
         type_name=str(d.get("type", "?"))[:80],
+        base=str(d.get("base", ""))[:80],
         config=dict(d.get("config") or {}),
         tensors={str(k): _module_tensor(v, blobs) for k, v in (d.get("tensors") or {}).items()},
         children={str(k): _module(v, blobs) for k, v in (d.get("children") or {}).items()},

@@ -206,4 +206,7 @@ def main(control_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    try:
+        main(int(sys.argv[1]))
+    except (BrokenPipeError, ConnectionResetError):  # the trusted side went away
+        pass

@@ -1,0 +1,199 @@
+"""What the graders see of a submission: its functions, each call crossing into a sandbox.
+
+Graders call `student.call("rnn_forward", inputs, Wx, Wh, b)` and get plain data back, or a
+StudentCodeError whose message says in plain words what went wrong. Crashes and hangs are
+remembered: a function that hung is not called again, a crashed sandbox is restarted (at most
+config.MAX_RESTARTS times) and the whole submission has a wall-time budget.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import autograder
+import solutions
+
+from .. import config
+from ..load import Source
+from ..sandbox import wire
+from ..sandbox.process import SandboxFailure, SandboxProcess
+from ..sandbox.zygote import SandboxSettings, Zygote
+
+
+class StudentCodeError(Exception):
+    """A call into student code that gave no usable value; str() is the student-facing message."""
+
+
+def sandbox_settings(extra_hide: list[Path] = ()) -> SandboxSettings:
+    """Hide the graders, the reference solutions, the kit's checkout and homes; keep Python."""
+    package = Path(autograder.__file__).resolve().parent
+    hidden = [Path("/root"), Path("/home"), Path(solutions.__file__).resolve().parent, config.GRADERS_DIR]
+    if (package.parent / "pyproject.toml").exists():  # a source checkout: hide all of it
+        hidden.insert(0, package.parent)
+    keep = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), package}
+    return SandboxSettings(hide=[str(p) for p in [*hidden, *map(Path, extra_hide)]],
+                           keep=sorted(str(p.resolve()) for p in keep))
+
+
+class StudentCode:
+    def __init__(self, source: Source, zygote: Zygote, settings: SandboxSettings):
+        self.source = source
+        self.zygote = zygote
+        self.settings = settings
+        self.problems: list[str] = list(source.problems)
+        self._process: SandboxProcess | None = None
+        self._generation = 0           # handles die with the process that made them
+        self._starts = 0
+        self._skip: set[int] = set()   # cells that hung or crashed the process
+        self._broken: dict[str, str] = {}  # function -> why it is not called again
+        self._fatal: str | None = None
+        self._spent = 0.0
+        self._outputs: list[str] = []
+        self.names: list[str] = []
+        self._loaded = False
+
+    # ---------------------------------------------------------------- calls for graders
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """name(*args, **kwargs) in the sandbox; its return value as plain data."""
+        return self._call(name, name, args, kwargs)[0]
+
+    def call_returning_args(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, list]:
+        """Like call, and also the arguments as they were after the call (to see mutation)."""
+        return self._call(name, name, args, kwargs, return_args=True)
+
+    def new(self, name: str, *args: Any, **kwargs: Any) -> wire.Handle:
+        """An object (e.g. a Net) built by the submission and kept in the sandbox."""
+        return self._call(name, name, args, kwargs, keep=True)[0]
+
+    def method(self, handle: wire.Handle, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self._call(f"{handle.type_name}.{method}", self._target(handle, method), args, kwargs)[0]
+
+    def attribute(self, handle: wire.Handle, name: str) -> Any:
+        return self._call(f"{handle.type_name}.{name}", self._target(handle, name), (), {}, getattr=True)[0]
+
+    @property
+    def output(self) -> str:
+        return "\n".join(o for o in self._outputs if o.strip())
+
+    def close(self) -> None:
+        self._stop()
+
+    # ---------------------------------------------------------------- machinery
+    def _target(self, handle: wire.Handle, name: str) -> list:
+        generation, hid = divmod(handle.id, 1 << 32)
+        if generation != self._generation or self._process is None:
+            raise StudentCodeError(f"the {handle.type_name} object was lost when the submission's "
+                                   "process was restarted after an earlier failure")
+        return [hid, name]
+
+    def _call(self, label: str, target: Any, args: tuple, kwargs: dict, **flags: Any) -> tuple[Any, list]:
+        function = label.split(".")[0] if isinstance(target, str) else label
+        if function in self._broken:
+            raise StudentCodeError(self._broken[function] + " (not called again)")
+        process = self._running()
+        blobs: list[bytes] = []
+        message = {"op": "call", "target": target, "args": wire.encode(list(args), blobs),
+                   "kwargs": wire.encode(dict(kwargs), blobs), **flags}
+        timeout = config.CALL_TIMEOUTS_S.get(function, config.CALL_TIMEOUT_S)
+        started = time.monotonic()
+        try:
+            reply, reply_blobs = process.request(message, blobs, timeout=min(timeout, self._budget_left()))
+        except SandboxFailure as failure:
+            self._stop()
+            why = (f"{label} did not return within {timeout:g} s" if failure.kind == "timeout"
+                   else f"{label} stopped the submission's process: it {failure.detail}")
+            self._broken[function] = why
+            raise StudentCodeError(why) from None
+        finally:
+            self._spent += time.monotonic() - started
+        if not reply.get("ok"):
+            raise StudentCodeError(_error_message(label, reply.get("error") or {}))
+        try:
+            value = wire.decode(reply.get("value"), reply_blobs)
+            returned_args = wire.decode(reply.get("args", []), reply_blobs)
+        except wire.WireError as error:
+            raise StudentCodeError(f"{label} returned data the grader cannot read ({error})") from None
+        if isinstance(value, wire.Handle):
+            value = wire.Handle(self._generation << 32 | value.id, value.type_name)
+        return value, returned_args
+
+    def _budget_left(self) -> float:
+        left = config.SUBMISSION_BUDGET_S - self._spent
+        if left <= 0:
+            self._fatal = self._fatal or (f"the submission used up its time budget of "
+                                          f"{config.SUBMISSION_BUDGET_S:g} s; later tests were not run")
+            self._stop()
+            raise StudentCodeError(self._fatal)
+        return left
+
+    def _running(self) -> SandboxProcess:
+        while self._process is None:
+            if self._fatal:
+                raise StudentCodeError(self._fatal)
+            if self._starts > config.MAX_RESTARTS:
+                self._fatal = "the submission's process failed too often; later tests were not run"
+                raise StudentCodeError(self._fatal)
+            self._start()
+        return self._process
+
+    def _start(self) -> None:
+        """Spawn a sandbox and run the submission's cells in it, skipping cells that hung before."""
+        self._starts += 1
+        self._generation += 1
+        process = SandboxProcess(self.zygote, self.settings)
+        current = {"cell": None}
+        message = {"op": "load", "cells": self.source.cells, "skip": sorted(self._skip),
+                   "module_name": self.source.module_name}
+        started = time.monotonic()
+        try:
+            reply, _ = process.request(message, timeout=min(config.LOAD_TIMEOUT_S, self._budget_left()),
+                                       on_progress=lambda m: current.update(cell=m.get("progress")))
+        except SandboxFailure as failure:
+            self._collect_output(process)
+            process.close()
+            cell = current["cell"]
+            if failure.kind == "timeout":
+                what = f"did not finish within {config.LOAD_TIMEOUT_S:g} s"
+            else:
+                what = f"stopped the process: it {failure.detail}"
+            if cell is None or len(self.source.cells) == 1:
+                self._fatal = f"running the submission {what}"
+                self.problems.append(self._fatal)
+            else:
+                self._skip.add(cell)
+                self.problems.append(f"cell {cell} {what}; it was skipped")
+            return
+        finally:
+            self._spent += time.monotonic() - started
+        if not self._loaded:
+            self._loaded = True
+            for error in reply.get("cell_errors", [])[:20]:
+                where = f"cell {error.get('cell')}" if self.source.module_name == "__main__" else "the file"
+                self.problems.append(f"{where} raised {error.get('type')}: {str(error.get('message'))[:300]}")
+            self.names = [str(n) for n in reply.get("names", [])][:1000]
+        self._process = process
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._collect_output(self._process)
+            self._process.close()
+            self._process = None
+
+    def _collect_output(self, process: SandboxProcess) -> None:
+        process.kill()
+        process.output.join(timeout=1)
+        self._outputs.append(process.output.text())
+
+
+def _error_message(label: str, error: dict) -> str:
+    kind = error.get("kind")
+    if kind == "missing":
+        return f"your submission does not define {error.get('name', label)}"
+    if kind == "not_callable":
+        return f"{label} is a {error.get('type')}, not a function"
+    if kind == "internal":
+        return f"what {label} returned could not be sent back: {error.get('type')}: {error.get('message')}"
+    trace = str(error.get("traceback", "")).rstrip()
+    return f"{label} raised {error.get('type')}: {error.get('message')}" + (f"\n{trace}" if trace else "")

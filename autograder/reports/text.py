@@ -1,0 +1,55 @@
+"""Plain text for a terminal: no colour codes, failure messages indented under their test."""
+from __future__ import annotations
+
+import re
+import textwrap
+
+from autograder.grading.results import ExerciseResult, Report
+
+
+# Terminal escape sequences (colours, cursor moves) and other control characters except \t and \n.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def strip_control(s: str) -> str:
+    """`s` without escape sequences or control characters a submission or a message might hold."""
+    return _CONTROL.sub("", s.replace("\r\n", "\n"))
+
+
+def _indent(s: str, spaces: int) -> str:
+    return textwrap.indent(strip_control(s).rstrip(), " " * spaces, lambda line: True)
+
+
+def _points(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def _exercise(e: ExerciseResult) -> list[str]:
+    out = [f"{e.exercise}: {_points(e.score)} / {_points(e.max_score)}  ({e.seconds:.1f} s, {e.submission})"]
+    if not e.tests:
+        out.append("  no tests ran")
+    points = [f"{_points(t.score)} / {_points(t.max_score)}" for t in e.tests]
+    width = max(map(len, points), default=0)
+    for t, pts in zip(e.tests, points):
+        description = " ".join(strip_control(t.description).split())
+        out.append(f"  {'PASS' if t.passed else 'FAIL'}  {pts:>{width}}  {description}")
+        if not t.passed and t.message.strip():
+            out.append(_indent(t.message, 8))
+    if e.problems:
+        out.append("  Problems:")
+        out += ["    - " + _indent(p, 6)[6:] for p in e.problems]  # continuation lines under the text
+    if e.output:
+        out.append("  Output of the submission:")
+        out.append(_indent(e.output, 4))
+    return out
+
+
+def render(report: Report) -> str:
+    """Render `report` as plain text."""
+    out = [f"Submission: {report.submission}",
+           f"Total: {_points(report.score)} / {_points(report.max_score)}"]
+    if not report.exercises:
+        out.append("No exercises were graded.")
+    for e in report.exercises:
+        out += ["", *_exercise(e)]
+    return "\n".join(out) + "\n"
