@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 class TestResult:
     """One grader test: one behaviour of the contract."""
 
+    __test__ = False  # not a pytest test class
+
     exercise: str
     name: str            # the pytest function name, e.g. "test_rnn_forward_uses_h0"
     description: str     # one line a student understands

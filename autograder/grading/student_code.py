@@ -70,6 +70,10 @@ class StudentCode:
     def method(self, handle: wire.Handle, method: str, *args: Any, **kwargs: Any) -> Any:
         return self._call(f"{handle.type_name}.{method}", self._target(handle, method), args, kwargs)[0]
 
+    def value(self, handle: wire.Handle) -> Any:
+        """The kept object itself, as data (a module comes back as ModuleData)."""
+        return self._call(handle.type_name, self._target(handle, None), (), {}, getattr=True)[0]
+
     def attribute(self, handle: wire.Handle, name: str) -> Any:
         return self._call(f"{handle.type_name}.{name}", self._target(handle, name), (), {}, getattr=True)[0]
 
@@ -81,7 +85,7 @@ class StudentCode:
         self._stop()
 
     # ---------------------------------------------------------------- machinery
-    def _target(self, handle: wire.Handle, name: str) -> list:
+    def _target(self, handle: wire.Handle, name: str | None) -> list:
         generation, hid = divmod(handle.id, 1 << 32)
         if generation != self._generation or self._process is None:
             raise StudentCodeError(f"the {handle.type_name} object was lost when the submission's "
@@ -171,7 +175,8 @@ class StudentCode:
             self._loaded = True
             for error in reply.get("cell_errors", [])[:20]:
                 where = f"cell {error.get('cell')}" if self.source.module_name == "__main__" else "the file"
-                self.problems.append(f"{where} raised {error.get('type')}: {str(error.get('message'))[:300]}")
+                message = str(error.get("message") or "")[:300]
+                self.problems.append(f"{where} raised {error.get('type')}" + (f": {message}" if message else ""))
             self.names = [str(n) for n in reply.get("names", [])][:1000]
         self._process = process
 
@@ -195,5 +200,7 @@ def _error_message(label: str, error: dict) -> str:
         return f"{label} is a {error.get('type')}, not a function"
     if kind == "internal":
         return f"what {label} returned could not be sent back: {error.get('type')}: {error.get('message')}"
+    if error.get("type") == "NotImplementedError":
+        return f"{label} is not implemented yet (it raises NotImplementedError)"
     trace = str(error.get("traceback", "")).rstrip()
     return f"{label} raised {error.get('type')}: {error.get('message')}" + (f"\n{trace}" if trace else "")

@@ -93,11 +93,14 @@ class Child:
     # ---------------------------------------------------------------- calls
     def call(self, message: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
         target = message["target"]
-        if isinstance(target, list):  # [handle id, attribute]
+        if isinstance(target, list):  # [handle id, attribute or None for the object itself]
             obj = self.handles[int(target[0])]
-            if not hasattr(obj, target[1]):
+            if target[1] is None:
+                function = obj
+            elif not hasattr(obj, target[1]):
                 return {"ok": False, "error": {"kind": "missing", "name": target[1]}}, []
-            function = getattr(obj, target[1])
+            else:
+                function = getattr(obj, target[1])
         else:
             if target not in self.namespace:
                 return {"ok": False, "error": {"kind": "missing", "name": target}}, []
