@@ -178,9 +178,10 @@ def test_train_learns_unseen_words(student):
 @points(1)
 def test_train_prediction_is_the_nets(student):
     """the prediction train_char_rnn returns is what its returned net predicts"""
-    what, result = train(student, epochs=5, seed=1)
+    pair = UNSEEN[0]  # early in training, so the net's answer is not yet the label
+    what, result = train(student, *pair, epochs=3, seed=1)
     net, _, prediction = unpack(result, 3, what)
-    X, _, index_to_char = pair_data(*APPLE)
+    X, _, index_to_char = pair_data(*pair)
     expected = reference.decode(rebuilt_net(net, f"the net returned by {what}")(X), index_to_char)
     if prediction != expected:
         fail(f"{what} returned the prediction {prediction!r}, but its net predicts {expected!r}: decode the "

@@ -1,0 +1,151 @@
+"""Realistic buggy submissions: each is the reference with ONE bug a student could make.
+
+A bug is a textual edit of a reference solution (the edited text must occur in it), the grader
+tests it must fail (at least these; others may fail too), and a comment saying what the bug is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+
+
+@dataclass(frozen=True)
+class Bug:
+    exercise: str
+    name: str
+    old: str
+    new: str
+    must_fail: tuple[str, ...]
+    why: str
+
+    def source(self) -> str:
+        reference = (SOLUTIONS / f"{self.exercise}.py").read_text()
+        assert self.old in reference, f"{self.name}: {self.old!r} is not in the reference"
+        return reference.replace(self.old, self.new)
+
+
+BUGS = [
+    # ------------------------------------------------------------------ numpy_rnn
+    Bug("numpy_rnn", "transposed_Wh", "Wh @ h_prev", "Wh.T @ h_prev",
+        ("test_rnn_cell_step_matches_formula", "test_rnn_forward_matches_recurrence"),
+        "uses Wh.T: invisible with the tutorial's saturated weights, visible with ours"),
+    Bug("numpy_rnn", "x_times_Wx", "Wx @ x_t", "(x_t @ Wx if x_t.shape[0] == Wx.shape[0] else Wx @ x_t)",
+        ("test_rnn_cell_step_matches_formula",),
+        "x @ Wx where the sizes allow it: only square sizes reveal it, by value"),
+    Bug("numpy_rnn", "missing_bias", "Wh @ h_prev + b)", "Wh @ h_prev)",
+        ("test_rnn_cell_step_matches_formula",), "forgets the bias"),
+    Bug("numpy_rnn", "no_tanh", "np.tanh(Wx @ x_t + Wh @ h_prev + b)", "Wx @ x_t + Wh @ h_prev + b",
+        ("test_rnn_cell_step_matches_formula",), "no non-linearity"),
+    Bug("numpy_rnn", "ignores_h0", "np.zeros(Wh.shape[0]) if h0 is None else h0", "np.zeros(Wh.shape[0])",
+        ("test_rnn_forward_uses_h0",), "always starts from zeros"),
+    Bug("numpy_rnn", "h0_default_ones", "np.zeros(Wh.shape[0]) if h0 is None", "np.ones(Wh.shape[0]) if h0 is None",
+        ("test_rnn_forward_default_h0_is_zeros",), "starts from ones when h0 is missing"),
+    Bug("numpy_rnn", "includes_h0_in_states", "states = []", "states = [h]",
+        ("test_rnn_forward_shape_and_dtype", "test_rnn_forward_matches_recurrence"),
+        "returns h_0..h_T instead of h_1..h_T"),
+    Bug("numpy_rnn", "returns_last_state", "return np.stack(states)", "return h",
+        ("test_rnn_forward_shape_and_dtype", "test_rnn_forward_matches_recurrence"),
+        "returns only the last state"),
+    Bug("numpy_rnn", "returns_list", "return np.stack(states)", "return states",
+        ("test_rnn_forward_shape_and_dtype",), "returns a list of arrays"),
+    Bug("numpy_rnn", "float32_states", "return np.stack(states)", "return np.stack(states).astype(np.float32)",
+        ("test_rnn_forward_shape_and_dtype",), "loses float64 precision"),
+    Bug("numpy_rnn", "squeezes_states", "return np.stack(states)", "return np.stack(states).squeeze()",
+        ("test_rnn_forward_single_timestep",), "squeeze() drops the time axis when T = 1"),
+    Bug("numpy_rnn", "updates_h_in_place", "h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n"
+        "    for x_t in inputs:\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)",
+        "h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n"
+        "    for x_t in inputs:\n        h[:] = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h.copy())",
+        ("test_rnn_forward_does_not_modify_arguments",), "writes the new state into h0's memory"),
+    Bug("numpy_rnn", "ignores_seed", "np.random.default_rng(seed)", "np.random.default_rng()",
+        ("test_init_rnn_params_seed",), "draws fresh random weights whatever the seed"),
+    Bug("numpy_rnn", "swapped_Wx_shape", "size=(hidden_size, input_size)", "size=(input_size, hidden_size)",
+        ("test_init_rnn_params_shapes_and_dtype",), "Wx of shape (input, hidden)"),
+    Bug("numpy_rnn", "forgets_bias_hh", "(rnn.bias_ih_l0 + rnn.bias_hh_l0)", "(rnn.bias_ih_l0)",
+        ("test_rnn_weights_from_torch_values", "test_rnn_forward_matches_nn_rnn"),
+        "nn.RNN has two biases; only one is taken"),
+    Bug("numpy_rnn", "transposes_torch_weights", "Wx = rnn.weight_ih_l0.detach().double().numpy()",
+        "Wx = rnn.weight_ih_l0.detach().double().numpy().T",
+        ("test_rnn_weights_from_torch_shapes_and_dtype",), "transposes weight_ih"),
+    Bug("numpy_rnn", "torch_weights_float32", ".double().numpy()", ".numpy()",
+        ("test_rnn_weights_from_torch_shapes_and_dtype",), "keeps torch's float32"),
+    # ------------------------------------------------------------------ rnn_shapes
+    Bug("rnn_shapes", "no_batch_first", "bidirectional=bidirectional, batch_first=True)",
+        "bidirectional=bidirectional)",
+        ("test_make_rnn_returns_batch_first_rnn", "test_rnn_output_shapes_many_configurations"),
+        "forgets batch_first=True: batch and time axes are swapped"),
+    Bug("rnn_shapes", "ignores_bidirectional", "bidirectional=bidirectional, batch_first", "batch_first",
+        ("test_make_rnn_configuration", "test_rnn_output_shapes_tutorial"), "drops bidirectional"),
+    Bug("rnn_shapes", "ignores_num_layers", "num_layers=num_layers,\n", "\n",
+        ("test_make_rnn_configuration", "test_rnn_output_shapes_tutorial"), "always one layer"),
+    Bug("rnn_shapes", "hard_coded_batch_of_one", "return tuple(output.shape), tuple(h_n.shape)",
+        "directions = 2 if bidirectional else 1\n"
+        "    return (1, time_steps, directions * hidden_size), (num_layers * directions, 1, hidden_size)",
+        ("test_rnn_output_shapes_many_configurations",), "copies the tutorial's batch size of 1"),
+    Bug("rnn_shapes", "h_n_ignores_directions", "return tuple(output.shape), tuple(h_n.shape)",
+        "directions = 2 if bidirectional else 1\n"
+        "    return (batch_size, time_steps, directions * hidden_size), (num_layers, batch_size, hidden_size)",
+        ("test_rnn_output_shapes_tutorial",), "h_n has layers * directions entries, not layers"),
+    Bug("rnn_shapes", "swapped_results", "return tuple(output.shape), tuple(h_n.shape)",
+        "return tuple(h_n.shape), tuple(output.shape)", ("test_rnn_output_shapes_tutorial",),
+        "returns (h_n shape, output shape)"),
+    Bug("rnn_shapes", "returns_lists", "return tuple(output.shape), tuple(h_n.shape)",
+        "return list(output.shape), list(h_n.shape)", ("test_rnn_output_shapes_are_tuples_of_ints",),
+        "lists instead of tuples"),
+    # ------------------------------------------------------------------ char_rnn
+    Bug("char_rnn", "vocab_in_order_of_appearance", "sorted(set(input_str + label_str))",
+        "list(dict.fromkeys(input_str + label_str))", ("test_build_vocab_apple",), "not sorted"),
+    Bug("char_rnn", "vocab_of_input_only", "sorted(set(input_str + label_str))", "sorted(set(input_str))",
+        ("test_build_vocab_apple",), "misses '!', which only the label has"),
+    Bug("char_rnn", "maps_from_one", "char_to_index = {c: i for i, c in enumerate(vocab)}",
+        "char_to_index = {c: i + 1 for i, c in enumerate(vocab)}", ("test_make_char_maps",), "counts from 1"),
+    Bug("char_rnn", "one_hot_float64", "X = torch.zeros(1, len(input_str), V)",
+        "X = torch.zeros(1, len(input_str), V, dtype=torch.float64)", ("test_encode_pair_one_hot_inputs",),
+        "float64 inputs (nn.RNN's weights are float32)"),
+    Bug("char_rnn", "no_batch_axis", "    return X, Y\n", "    return X[0], Y[0]\n",
+        ("test_encode_pair_one_hot_inputs", "test_encode_pair_targets"), "drops the batch axis"),
+    Bug("char_rnn", "float_targets", "Y = torch.tensor([[char_to_index[c] for c in label_str]])",
+        "Y = torch.tensor([[float(char_to_index[c]) for c in label_str]])", ("test_encode_pair_targets",),
+        "CrossEntropyLoss wants int64 class indices"),
+    Bug("char_rnn", "targets_from_input", "for c in label_str]])", "for c in input_str]])",
+        ("test_encode_pair_targets",), "encodes the input as the targets"),
+    Bug("char_rnn", "net_without_batch_first", "nn.RNN(input_size, hidden_size, batch_first=True)",
+        "nn.RNN(input_size, hidden_size)",
+        ("test_net_has_rnn_and_fc", "test_net_forward_uses_recurrence", "test_train_learns_apple"),
+        "reads (1, T, V) as T=1 with a batch of T: no recurrence at all"),
+    Bug("char_rnn", "linear_only_net", "states, _ = self.rnn(x)", "states = x",
+        ("test_net_forward_uses_recurrence", "test_train_learns_apple"), "forward skips the RNN"),
+    Bug("char_rnn", "uses_h_n", "states, _ = self.rnn(x)", "_, states = self.rnn(x)",
+        ("test_net_forward_shape",), "uses the last state h_n instead of the state at every step"),
+    Bug("char_rnn", "softmax_in_forward", "return self.fc(states)", "return torch.softmax(self.fc(states), dim=-1)",
+        ("test_net_forward_uses_recurrence", "test_train_learns_apple"),
+        "returns probabilities, and CrossEntropyLoss applies softmax again"),
+    Bug("char_rnn", "decode_squeezes", "indices = logits.argmax(dim=-1)[0]",
+        "indices = logits.squeeze().argmax(dim=-1)", ("test_decode_single_step",),
+        "squeeze() also drops the time axis when T = 1"),
+    Bug("char_rnn", "decode_wrong_axis", "logits.argmax(dim=-1)[0]", "logits.argmax(dim=1)[0]",
+        ("test_decode_argmax",), "argmax over time instead of over the vocabulary"),
+    Bug("char_rnn", "no_zero_grad", "        optimizer.zero_grad()\n", "",
+        ("test_train_learns_apple",), "gradients pile up from epoch to epoch"),
+    Bug("char_rnn", "softmax_before_loss", "loss = loss_fn(logits.reshape(-1, len(vocab)), Y.reshape(-1))",
+        "loss = loss_fn(torch.softmax(logits, dim=-1).reshape(-1, len(vocab)), Y.reshape(-1))",
+        ("test_train_learns_apple",), "CrossEntropyLoss takes raw logits"),
+    Bug("char_rnn", "sgd_instead_of_adam", "torch.optim.Adam(", "torch.optim.SGD(",
+        ("test_train_learns_apple",), "plain SGD at lr 0.1 does not learn in 100 epochs"),
+    Bug("char_rnn", "fixed_learning_rate", "lr=learning_rate", "lr=0.1",
+        ("test_train_honours_learning_rate",), "ignores learning_rate"),
+    Bug("char_rnn", "fixed_seed", "torch.manual_seed(seed)", "torch.manual_seed(0)",
+        ("test_train_different_seeds_differ",), "ignores seed"),
+    Bug("char_rnn", "never_seeds", "    torch.manual_seed(seed)\n", "",
+        ("test_train_same_seed_same_losses",), "never seeds torch"),
+    Bug("char_rnn", "fixed_hidden_size", "Net(len(vocab), hidden_size, len(vocab))", "Net(len(vocab), 5, len(vocab))",
+        ("test_train_honours_hidden_size",), "ignores hidden_size"),
+    Bug("char_rnn", "fixed_epochs", "for _ in range(epochs):", "for _ in range(100):",
+        ("test_train_honours_epochs",), "ignores epochs"),
+    Bug("char_rnn", "hard_coded_prediction", "prediction = decode(net(X), index_to_char)", 'prediction = "pple!"',
+        ("test_train_prediction_is_the_nets",), "returns the expected answer instead of the net's"),
+    Bug("char_rnn", "tensor_losses", "losses.append(loss.item())", "losses.append(loss)",
+        ("test_train_returns_net_losses_prediction",), "keeps loss tensors (and their graphs)"),
+]

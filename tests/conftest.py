@@ -1,0 +1,42 @@
+"""Shared fixtures of the kit's own tests: one warm zygote for the session, and grading helpers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.grading.results import ExerciseResult
+from autograder.grading.run import grade_exercise
+from autograder.sandbox.zygote import Zygote
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+ASSIGNMENTS = ROOT / "assignments"
+
+
+@pytest.fixture(scope="session")
+def zygote():
+    with Zygote() as z:
+        yield z
+
+
+@pytest.fixture
+def grade_file(zygote):
+    """Grade one file (notebook or .py) for one exercise through the real pipeline and sandbox."""
+    def grade(path: Path, exercise: str) -> ExerciseResult:
+        return grade_exercise(exercise, Path(path), zygote, extra_hide=[Path(path).parent])
+    return grade
+
+
+@pytest.fixture
+def grade_code(grade_file, tmp_path):
+    """Grade Python source text as a .py submission."""
+    def grade(code: str, exercise: str, name: str = "submission.py") -> ExerciseResult:
+        path = tmp_path / name
+        path.write_text(code)
+        return grade_file(path, exercise)
+    return grade
+
+
+def failed(result: ExerciseResult) -> set[str]:
+    return {t.name for t in result.tests if not t.passed}

@@ -1,0 +1,104 @@
+"""Correct but unusual submissions, and the reference solutions, get full marks through the real pipeline.
+
+Every file in tests/unusual/ is one whole exercise written in an unusual but correct way (its header
+comment says what is unusual); a line `# exercise: NAME` (in a notebook: in any code cell) names the
+exercise it is graded as. A grader that fails one of them is too strict.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder import config
+from autograder.grading.results import ExerciseResult
+
+from conftest import SOLUTIONS
+
+UNUSUAL = Path(__file__).resolve().parent / "unusual"
+EXERCISE_LINE = re.compile(r"^#\s*exercise:\s*(\w+)\s*$", re.MULTILINE)
+
+
+def exercise_of(path: Path) -> str:
+    """The exercise a file declares with `# exercise: NAME`."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        cells = json.loads(text)["cells"]
+        text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                         for c in cells if c["cell_type"] == "code")
+    found = EXERCISE_LINE.findall(text)
+    if len(found) != 1 or found[0] not in config.EXERCISES:
+        raise ValueError(f"{path.name} should declare exactly one `# exercise: NAME` line, found {found}")
+    return found[0]
+
+
+def unusual_files() -> list[Path]:
+    return sorted(p for p in UNUSUAL.iterdir() if p.suffix in (".py", ".ipynb"))
+
+
+def full_marks_message(result: ExerciseResult) -> str:
+    """Why a result is not full marks: each failed test with its message, and any loading problems."""
+    lines = [f"{Path(result.submission).name} ({result.exercise}): {result.score:g}/{result.max_score:g}"]
+    for test in result.tests:
+        if not test.passed:
+            message = test.message.replace("\n", "\n      ")
+            lines.append(f"  FAILED {test.name} [{test.max_score:g} pt]: {message}")
+    lines += [f"  PROBLEM {problem}" for problem in result.problems]
+    if result.output and (result.problems or any(not t.passed for t in result.tests)):
+        lines.append("  OUTPUT (head): " + result.output[:1500].replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def assert_full_marks(result: ExerciseResult) -> None:
+    assert result.tests, f"no grader test ran for {result.submission}"
+    ok = all(t.passed for t in result.tests) and result.score == result.max_score and not result.problems
+    assert ok, full_marks_message(result)
+
+
+# ---------------------------------------------------------------- the catalogue itself
+
+def test_catalogue_is_big_and_mixed():
+    files = unusual_files()
+    counts = {e: sum(exercise_of(p) == e for p in files) for e in config.EXERCISES}
+    assert len(files) >= 12, f"only {len(files)} unusual submissions"
+    assert counts["numpy_rnn"] >= 4 and counts["rnn_shapes"] >= 3 and counts["char_rnn"] >= 4, counts
+    assert any(p.suffix == ".ipynb" for p in files), "no notebook among the unusual submissions"
+
+
+@pytest.mark.parametrize("path", unusual_files(), ids=lambda p: p.name)
+def test_unusual_file_says_what_is_unusual(path):
+    """Every unusual submission names what is unusual in a `# Unusual: ...` comment next to its exercise line."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                         for c in json.loads(text)["cells"] if c["cell_type"] == "code")
+    assert re.search(r"^# Unusual: \S", text, re.MULTILINE), f"{path.name} has no header comment `# Unusual: ...`"
+
+
+def test_notebook_uses_magics_and_shell_lines():
+    """At least one notebook is nbformat v4 and holds %matplotlib inline, a !pip list line and a %%time cell."""
+    notebooks = [p for p in unusual_files() if p.suffix == ".ipynb"]
+    found = False
+    for path in notebooks:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        assert notebook["nbformat"] == 4, f"{path.name} is not nbformat v4"
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                   for c in notebook["cells"] if c["cell_type"] == "code"]
+        joined = "\n".join(sources)
+        found |= ("%matplotlib inline" in joined and re.search(r"^!pip list", joined, re.MULTILINE) is not None
+                  and any(s.lstrip().startswith("%%time") for s in sources))
+    assert found, "no notebook has all of %matplotlib inline, !pip list and a %%time cell"
+
+
+# ---------------------------------------------------------------- grading
+
+@pytest.mark.parametrize("path", unusual_files(), ids=lambda p: p.name)
+def test_unusual_submission_gets_full_marks(grade_file, path):
+    assert_full_marks(grade_file(path, exercise_of(path)))
+
+
+@pytest.mark.parametrize("exercise", config.EXERCISES)
+def test_reference_solution_gets_full_marks(grade_file, exercise):
+    assert_full_marks(grade_file(SOLUTIONS / f"{exercise}.py", exercise))
