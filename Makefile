@@ -8,7 +8,6 @@ SETUP  := $(VENV)/.setup-done
 # torch is installed first and pinned exactly: any looser request may pull a multi-GB CUDA build.
 $(SETUP): pyproject.toml
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet torch==2.13.0
 	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports]'
 	touch $(SETUP)

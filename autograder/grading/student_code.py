@@ -103,10 +103,13 @@ class StudentCode:
         timeout = config.CALL_TIMEOUTS_S.get(function, config.CALL_TIMEOUT_S)
         started = time.monotonic()
         try:
-            reply, reply_blobs = process.request(message, blobs, timeout=min(timeout, self._budget_left()))
+            allowed = min(timeout, self._budget_left())
+            reply, reply_blobs = process.request(message, blobs, timeout=allowed)
         except SandboxFailure as failure:
             self._stop()
-            why = (f"{label} did not return within {timeout:g} s" if failure.kind == "timeout"
+            # the budget may have cut the call short: say how long it really had
+            limit = f"{timeout:g} s" if allowed >= timeout else f"{allowed:.2g} s, what was left of its time budget"
+            why = (f"{label} did not return within {limit}" if failure.kind == "timeout"
                    else f"{label} stopped the submission's process: it {failure.detail}")
             self._broken[function] = why
             raise StudentCodeError(why) from None
@@ -146,13 +149,14 @@ class StudentCode:
         """Spawn a sandbox and run the submission's cells in it, skipping cells that hung before."""
         self._starts += 1
         self._generation += 1
+        timeout = min(config.LOAD_TIMEOUT_S, self._budget_left())  # before spawning: nothing to leak
         process = SandboxProcess(self.zygote, self.settings)
         current = {"cell": None}
         message = {"op": "load", "cells": self.source.cells, "skip": sorted(self._skip),
                    "module_name": self.source.module_name}
         started = time.monotonic()
         try:
-            reply, _ = process.request(message, timeout=min(config.LOAD_TIMEOUT_S, self._budget_left()),
+            reply, _ = process.request(message, timeout=timeout,
                                        on_progress=lambda m: current.update(cell=m.get("progress")))
         except SandboxFailure as failure:
             self._collect_output(process)

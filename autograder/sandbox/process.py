@@ -86,6 +86,7 @@ class SandboxProcess:
             raise SandboxFailure("died", "had already stopped")
         deadline = time.monotonic() + timeout
         try:
+            self.sock.settimeout(timeout)  # a process that stops reading must not block the send
             wire.send(self.sock, message, list(blobs))
             while True:
                 reply, reply_blobs = self._receive(deadline, timeout)
@@ -96,6 +97,9 @@ class SandboxProcess:
         except SandboxFailure:
             self.kill()
             raise
+        except socket.timeout:  # from the send
+            self.kill()
+            raise SandboxFailure("timeout", f"did not return within {timeout:g} s") from None
         except wire.WireError as error:
             self.kill()
             raise SandboxFailure("garbage", f"sent an unreadable reply ({error})") from None
@@ -128,10 +132,13 @@ class SandboxProcess:
 
     def _death(self) -> str:
         """How the process ended, once its socket closed (it may only have closed the socket)."""
-        if not select.select([self._status_fd], [], [], 2.0)[0]:
+        still_running = not select.select([self._status_fd], [], [], 2.0)[0]
+        if still_running:
             self.kill()
         self.alive = False
         status = read_status(self._status_fd)
+        if still_running:  # our SIGKILL is not what went wrong
+            return "closed its connection to the grader (and was stopped)"
         return describe_wait_status(status[1]) if status else "stopped"
 
     def kill(self) -> None:

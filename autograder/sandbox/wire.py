@@ -252,7 +252,7 @@ def split(frame: bytes, doc_len: int) -> tuple[dict, list[bytes]]:
     try:
         message = json.loads(frame[:doc_len])
         sizes = [int(s) for s in message.pop("blob_sizes")]
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:  # e.g. [[[[...]]]]
         raise WireError(f"bad frame: {error}") from None
     blobs, offset = [], doc_len
     for size in sizes:

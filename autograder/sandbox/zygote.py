@@ -21,6 +21,11 @@ from .. import config
 
 _STATUS = struct.Struct(">qq")  # (kind, value): kind 0 = pid, 1 = wait status
 
+# All the zygote inherits of the trusted side's environment: every sandbox is a copy of the
+# zygote's memory, where the original environment stays readable (e.g. on the stack) after
+# scrubbing os.environ, so secrets must never reach the zygote at all.
+ZYGOTE_ENVIRONMENT = ("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "HOME", "LANG", "LC_ALL", "TZ")
+
 
 @dataclass
 class SandboxSettings:
@@ -47,6 +52,7 @@ class Zygote:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno())],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, cwd="/",
+            env={k: v for k, v in os.environ.items() if k in ZYGOTE_ENVIRONMENT},
         )
         theirs.close()
         self._ready: dict | None = None

@@ -1,0 +1,66 @@
+"""Step 1: submissions become code cells; unreadable ones give a plain message, not a traceback."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from autograder.load import SubmissionError, exercise_files, load_source
+
+
+def notebook(*cells: tuple[str, str]) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                       "cells": [{"cell_type": t, "source": s, "metadata": {}} for t, s in cells]})
+
+
+def test_notebook_code_cells_keep_their_jupyter_numbers(tmp_path):
+    path = tmp_path / "numpy_rnn.ipynb"
+    path.write_text(notebook(("markdown", "# hi"), ("code", "x = 1"), ("code", ""), ("code", ["y = ", "2"])))
+    assert load_source(path).cells == [(2, "x = 1\n"), (4, "y = 2\n")]
+
+
+def test_magics_and_shell_lines_become_calls_of_get_ipython(tmp_path):
+    path = tmp_path / "a.ipynb"
+    path.write_text(notebook(("code", "%matplotlib inline\n!pip list\nfiles = !ls\nx = 1"), ("code", "%%time\ny = 2")))
+    cells = [code for _, code in load_source(path).cells]
+    compile(cells[0], "c", "exec"), compile(cells[1], "c", "exec")
+    assert "get_ipython().run_line_magic('matplotlib', 'inline')" in cells[0]
+    assert "run_cell_magic('time'" in cells[1]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not a valid notebook (not JSON"),
+    ('{"cells": 3}', "no list of cells"),
+    (notebook(("markdown", "only text")), "has no code cells"),
+    ('["a list"]', "no list of cells"),
+])
+def test_broken_notebooks_are_explained(tmp_path, content, message):
+    path = tmp_path / "char_rnn.ipynb"
+    path.write_text(content)
+    with pytest.raises(SubmissionError, match=re.escape(message)):
+        load_source(path)
+
+
+def test_a_py_file_is_one_cell_run_as_a_module(tmp_path):
+    path = tmp_path / "rnn_shapes.py"
+    path.write_text("def f():\n    return 1\n")
+    source = load_source(path)
+    assert source.cells == [(1, "def f():\n    return 1\n")] and source.module_name == "submission"
+
+
+def test_folder_files_are_matched_to_exercises_notebooks_first(tmp_path):
+    for name in ("numpy_rnn.py", "numpy_rnn.ipynb", "my_char_rnn_final.py", "notes.py"):
+        (tmp_path / name).write_text("")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "rnn_shapes.ipynb").write_text("")
+    found = exercise_files(tmp_path)
+    assert found == {"numpy_rnn": tmp_path / "numpy_rnn.ipynb", "char_rnn": tmp_path / "my_char_rnn_final.py"}
+
+
+def test_a_file_named_after_no_exercise_needs_one(tmp_path):
+    path = tmp_path / "homework.py"
+    path.write_text("")
+    with pytest.raises(SubmissionError, match="cannot tell which exercise"):
+        exercise_files(path)
+    assert exercise_files(path, ["rnn_shapes"]) == {"rnn_shapes": path}
