@@ -37,15 +37,18 @@ def score_table(reports: list[Report]) -> str:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .grading.run import grade
+    from .load import exercise_files
     from .sandbox.zygote import Zygote
 
     exercises = [args.exercise] if args.exercise else None
     for path in args.submissions:
         if not path.exists():
             raise SubmissionError(f"{path} does not exist")
-    reports = []
-    with Zygote() as zygote:
+        exercise_files(path, exercises)  # fails early when no exercise can be told
+    with Zygote() as zygote:  # warms up (imports torch) while this process imports the graders
+        from .grading.run import grade
+
+        reports = []
         for path in args.submissions:
             hide = [path if path.is_dir() else path.parent] + ([args.output.parent] if args.output else [])
             reports.append(grade(path, exercises, zygote=zygote, extra_hide=hide))

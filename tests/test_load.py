@@ -64,3 +64,18 @@ def test_a_file_named_after_no_exercise_needs_one(tmp_path):
     with pytest.raises(SubmissionError, match="cannot tell which exercise"):
         exercise_files(path)
     assert exercise_files(path, ["rnn_shapes"]) == {"rnn_shapes": path}
+
+
+def test_magics_that_wrap_python_still_run_it(tmp_path, grade_file):
+    """%time and %%time run their code, %%capture binds its variable: no false cell errors."""
+    path = tmp_path / "char_rnn.ipynb"
+    path.write_text(notebook(
+        ("code", "def train():\n    return [0.5], 'pple!'"),
+        ("code", "%time losses, prediction = train()"),
+        ("code", "assert prediction == 'pple!'"),
+        ("code", "%%capture cap\nprint('hidden')"),
+        ("code", "assert cap.stdout == 'hidden\\n'"),
+        ("code", "%%time\nz = 3"),
+        ("code", "assert z == 3\n%load_ext autoreload\n!pip list"),
+    ))
+    assert grade_file(path, "char_rnn").problems == []

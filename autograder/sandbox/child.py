@@ -5,6 +5,8 @@ treats every reply as untrusted data (see process.py) and checks it itself.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import linecache
 import socket
 import sys
@@ -17,18 +19,43 @@ from . import wire
 MAX_TRACEBACK_CHARS = 3000
 
 
+class _Captured:
+    """What `%%capture name` binds: the cell's output."""
+
+    def __init__(self, stdout: str, stderr: str):
+        self.stdout, self.stderr, self.outputs = stdout, stderr, []
+
+    def show(self) -> None:
+        sys.stdout.write(self.stdout)
+        sys.stderr.write(self.stderr)
+
+    __call__ = show
+
+
 class _IPythonStub:
-    """Enough of get_ipython() for transformed notebook cells: magics do nothing."""
+    """Enough of get_ipython() for transformed notebook cells: magics that only wrap Python code
+    (%time, %%time, %%timeit, %%capture) run that code once; every other magic does nothing."""
 
     def __init__(self, namespace: dict):
         self._namespace = namespace
 
-    def run_line_magic(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def _run(self, code: str) -> None:
+        exec(compile(code, "<cell magic>", "exec"), self._namespace)
+
+    def run_line_magic(self, name: str, line: str, *args: Any) -> None:
+        if name == "time":
+            self._run(line)
 
     def run_cell_magic(self, name: str, line: str, cell: str) -> None:
-        if name in ("time", "timeit", "capture"):  # these only wrap ordinary Python
-            exec(compile(cell, "<cell magic>", "exec"), self._namespace)
+        if name in ("time", "timeit"):
+            self._run(cell)
+        elif name == "capture":
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                self._run(cell)
+            target = next((word for word in line.split() if not word.startswith("-")), None)
+            if target and target.isidentifier():
+                self._namespace[target] = _Captured(out.getvalue(), err.getvalue())
 
     def system(self, *args: Any, **kwargs: Any) -> None:
         return None

@@ -1,0 +1,55 @@
+"""The `autograder` command as CI and TAs run it: a real process, real files, exit statuses."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import ROOT, SOLUTIONS
+
+AUTOGRADER = [sys.executable, "-m", "autograder"]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([*AUTOGRADER, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_gradescope_results_for_a_py_file(tmp_path):
+    out = tmp_path / "results" / "results.json"
+    done = run("grade", SOLUTIONS / "rnn_shapes.py", "--format", "gradescope", "-o", out)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text())
+    assert results["score"] == 10 == sum(t["max_score"] for t in results["tests"])
+    assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(results["tests"][0])
+    assert "10 / 10" in done.stdout  # the text summary still goes to the terminal
+
+
+def test_fail_under_sets_the_exit_status(tmp_path):
+    below = run("grade", SOLUTIONS / "rnn_shapes.py", "--fail-under", "11")
+    at = run("grade", SOLUTIONS / "rnn_shapes.py", "--fail-under", "10", "--format", "junit")
+    assert below.returncode == 1 and at.returncode == 0
+    suite = ET.fromstring(at.stdout).find("testsuite")
+    assert suite.get("failures") == "0" and len(suite.findall("testcase")) == 6
+
+
+def test_a_broken_notebook_gets_a_zero_result_not_a_traceback(tmp_path):
+    broken = tmp_path / "char_rnn.ipynb"
+    broken.write_text('{"cells": [')
+    out = tmp_path / "report.md"
+    done = run("grade", broken, "--format", "markdown", "-o", out)
+    assert done.returncode == 0, done.stderr
+    report = out.read_text()
+    assert "0 / 30" in report and "not a valid notebook" in report
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_misuse_is_exit_status_2_with_a_message(tmp_path):
+    missing = run("grade", tmp_path / "nothing.ipynb")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    unnamed = tmp_path / "homework.py"
+    unnamed.write_text("x = 1\n")
+    assert run("grade", unnamed).returncode == 2
+    assert run("grade", unnamed, "--format", "pdf").returncode == 2
