@@ -1,0 +1,1 @@
+"""One module per `autograder` verb; each exposes register(subparsers)."""
