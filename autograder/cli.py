@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import grade
+from .commands import grade, grade_all
 from .load import SubmissionError
 
-COMMANDS = [grade]
+COMMANDS = [grade, grade_all]
 
 
 def parser() -> argparse.ArgumentParser:

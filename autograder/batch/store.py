@@ -1,0 +1,55 @@
+"""Results kept on disk one per (student, exercise), so a crash or Ctrl-C loses only what was in flight.
+
+Each file records the submission's content hash and the kit's fingerprint (graders, reference,
+configuration): a rerun regrades what changed and nothing else.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .. import config
+from ..commands.output import write_atomically
+from ..grading.results import ExerciseResult, TestResult
+from .discover import Job
+
+
+def kit_fingerprint() -> str:
+    """Changes whenever a grader, a reference solution or the configuration changes."""
+    import solutions
+
+    digest = hashlib.sha256()
+    folders = [config.GRADERS_DIR, Path(solutions.__file__).parent]
+    for path in sorted(p for folder in folders for p in folder.glob("*.py")) + [config.PACKAGE_DIR / "config.py"]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def result_from_dict(data: dict) -> ExerciseResult:
+    tests = [TestResult(**t) for t in data.pop("tests")]
+    data.pop("score", None), data.pop("max_score", None)
+    return ExerciseResult(tests=tests, **data)
+
+
+class ResultStore:
+    def __init__(self, root: Path):
+        self.root = root / "results"
+        self.fingerprint = kit_fingerprint()
+
+    def _path(self, job: Job) -> Path:
+        return self.root / job.student / f"{job.exercise}.json"
+
+    def load(self, job: Job) -> ExerciseResult | None:
+        """The stored result when it is for this very file and kit, else None."""
+        try:
+            data = json.loads(self._path(job).read_text())
+        except (OSError, ValueError):
+            return None
+        if data.get("digest") != job.digest or data.get("kit") != self.fingerprint:
+            return None
+        return result_from_dict(data["result"])
+
+    def save(self, job: Job, result: ExerciseResult) -> None:
+        record = {"digest": job.digest, "kit": self.fingerprint, "result": result.to_dict()}
+        write_atomically(self._path(job), json.dumps(record, indent=1))
