@@ -7,6 +7,7 @@ EXERCISES = ("numpy_rnn", "rnn_shapes", "char_rnn")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 GRADERS_DIR = PACKAGE_DIR / "graders"
+RELEASE_DIR = PACKAGE_DIR.parent / "assignments"  # the student notebooks, as released
 
 # --- sandbox limits (per submission process) ---
 CALL_TIMEOUT_S = 10.0          # one call into student code ...
@@ -22,6 +23,9 @@ MAX_FILE_BYTES = 32 * 2**20    # RLIMIT_FSIZE
 OUTPUT_KEEP_BYTES = 16 * 2**10  # the head of what a submission prints, kept for its report
 MAX_MESSAGE_BYTES = 256 * 2**20  # largest reply accepted from a sandbox
 SANDBOX_UID = 61000            # unprivileged user the submission runs as (root hosts only)
+
+# --- class grading ---
+BATCH_SIZE = 8                 # submissions of one exercise graded in one pytest session
 
 # --- grader inputs ---
 GRADER_SEED = 2026             # seeds the graders' random (non-saturating) inputs

@@ -6,11 +6,13 @@ Nothing here runs student code.
 """
 from __future__ import annotations
 
+import ast
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config
+from . import config, notebooks
 
 MAX_SOURCE_BYTES = 20 * 2**20
 
@@ -58,8 +60,12 @@ def exercise_files(path: Path, exercises: list[str] | None = None) -> dict[str, 
     return found
 
 
-def load_source(path: Path) -> Source:
-    """The cells of a notebook or .py file; SubmissionError with a plain message if unreadable."""
+def load_source(path: Path, exercise: str | None = None) -> Source:
+    """The cells of a notebook or .py file; SubmissionError with a plain message if unreadable.
+
+    Given the exercise, a notebook's unchanged public-check and demonstration cells are left out:
+    they are the kit's code, not the student's, and only test or show the student's functions.
+    """
     if not path.is_file():
         raise SubmissionError(f"no file {path.name} was submitted")
     if path.stat().st_size > MAX_SOURCE_BYTES:
@@ -69,11 +75,32 @@ def load_source(path: Path) -> Source:
     except OSError as error:
         raise SubmissionError(f"cannot read {path.name}: {error.strerror}") from None
     if path.suffix == ".ipynb":
-        return _notebook_source(path, text)
+        return _notebook_source(path, text, kit_cells(exercise) if exercise else frozenset())
     return Source(path, [(1, text)], module_name="submission")
 
 
-def _notebook_source(path: Path, text: str) -> Source:
+@functools.lru_cache(maxsize=None)
+def kit_cells(exercise: str) -> frozenset[str]:
+    """The release's code cells that only use the student's functions (checks, demonstrations):
+    not the imports, not the stubs."""
+    release = config.RELEASE_DIR / f"{exercise}.ipynb"
+    if not release.is_file():
+        return frozenset()
+    found = set()
+    for cell in notebooks.read(release)["cells"]:
+        code = notebooks.cell_source(cell).strip()
+        if cell.get("cell_type") != "code" or not code or notebooks.defined_name(code):
+            continue
+        try:
+            body = ast.parse(code).body
+        except SyntaxError:
+            continue
+        if not all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in body):
+            found.add(code)
+    return frozenset(found)
+
+
+def _notebook_source(path: Path, text: str, skip: frozenset[str] = frozenset()) -> Source:
     try:
         notebook = json.loads(text)
     except ValueError as error:
@@ -89,7 +116,7 @@ def _notebook_source(path: Path, text: str) -> Source:
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(s for s in source if isinstance(s, str))
-        if isinstance(source, str) and source.strip():
+        if isinstance(source, str) and source.strip() and source.strip() not in skip:
             code_cells.append((number, _plain_python(source)))
     if not code_cells:
         raise SubmissionError(f"{path.name} has no code cells")

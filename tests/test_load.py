@@ -79,3 +79,24 @@ def test_magics_that_wrap_python_still_run_it(tmp_path, grade_file):
         ("code", "assert z == 3\n%load_ext autoreload\n!pip list"),
     ))
     assert grade_file(path, "char_rnn").problems == []
+
+
+def test_unchanged_kit_cells_are_left_out_edited_ones_run(tmp_path):
+    """Public checks and demonstrations are the kit's code: unchanged, they are not run again."""
+    from autograder import config, notebooks
+    from autograder.load import kit_cells
+
+    release = notebooks.read(config.RELEASE_DIR / "char_rnn.ipynb")
+    path = tmp_path / "char_rnn.ipynb"
+    notebooks.write(release, path)
+    everything = load_source(path).cells
+    graded = load_source(path, "char_rnn").cells
+    kit = kit_cells("char_rnn")
+    assert len(kit) >= 6 and len(graded) == len(everything) - len(kit)
+    assert not any(code.strip() in kit for _, code in graded)
+    assert any("import torch" in code for _, code in graded)  # imports and stubs stay
+
+    check = next(i for i, c in enumerate(release["cells"]) if notebooks.cell_source(c).strip() in kit)
+    release["cells"][check]["source"] = notebooks.cell_source(release["cells"][check]) + "\nprint('mine')"
+    notebooks.write(release, path)
+    assert len(load_source(path, "char_rnn").cells) == len(graded) + 1

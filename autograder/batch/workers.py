@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Iterator
 
+from .. import config
 from ..grading.results import ExerciseResult
 from .discover import Job
 
@@ -26,15 +28,27 @@ def _start_worker(hide: list[Path]) -> None:
     _zygote.wait_ready()
 
 
-def _grade(job: Job) -> ExerciseResult:
-    from ..grading.run import grade_exercise
+def _grade(jobs: list[Job]) -> list[ExerciseResult]:
+    from ..grading.run import grade_exercises
 
-    return grade_exercise(job.exercise, job.path, _zygote, extra_hide=_hide)
+    return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide)
 
 
 def cost(job: Job) -> int:
     """Longest jobs first keeps every worker busy until the end."""
     return {"char_rnn": 0, "numpy_rnn": 1, "rnn_shapes": 2}.get(job.exercise, 3)
+
+
+def batches(jobs: list[Job], size: int) -> list[list[Job]]:
+    """Jobs of one exercise, a few at a time: one pytest session grades a batch."""
+    ordered = sorted(jobs, key=lambda job: (cost(job), job.student))
+    chunks: list[list[Job]] = []
+    for job in ordered:
+        if chunks and len(chunks[-1]) < size and chunks[-1][0].exercise == job.exercise:
+            chunks[-1].append(job)
+        else:
+            chunks.append([job])
+    return chunks
 
 
 class WorkerPool:
@@ -44,19 +58,18 @@ class WorkerPool:
             max_workers=self.size, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker, initargs=(hide,))
 
-    def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, Future]]:
-        """(job, finished future) pairs, as they finish."""
-        from concurrent.futures import as_completed
-
-        futures = {self._executor.submit(_grade, job): job for job in sorted(jobs, key=cost)}
+    def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
+        """(job, result) pairs, a batch at a time as batches finish."""
+        size = max(1, min(config.BATCH_SIZE, len(jobs) // (2 * self.size) or 1))
+        futures = {self._executor.submit(_grade, batch): batch for batch in batches(jobs, size)}
         for future in as_completed(futures):
-            yield futures[future], future
+            yield from zip(futures[future], future.result())
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
             for process in list(getattr(self._executor, "_processes", {}).values()):
                 try:
-                    os.kill(process.pid, 9)
+                    os.kill(process.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
         self._executor.shutdown(wait=not cancel, cancel_futures=cancel)

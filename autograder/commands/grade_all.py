@@ -37,8 +37,8 @@ def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = 
     if todo:
         pool = WorkerPool(jobs, hide=[root.resolve(), out.resolve()])
         try:
-            for job, future in pool.grade(todo):
-                results[job] = future.result()
+            for job, result in pool.grade(todo):
+                results[job] = result
                 store.save(job, results[job])
                 remaining[job.student] -= 1
                 if remaining[job.student] == 0:

@@ -1,12 +1,19 @@
-"""The pytest plugin that turns each grader test into a TestResult (never parsing printed output)."""
+"""The pytest plugin that grades one or more submissions of one exercise in a single session.
+
+Each grader test becomes a TestResult (never parsed from printed output). With several
+submissions the `student` fixture is parametrized over them at session scope, so pytest runs
+every test for one submission, tears its sandbox down, then moves to the next: the session's
+start-up is paid once per batch, not once per submission.
+"""
 from __future__ import annotations
+
+import time
+from typing import Callable
 
 import pytest
 
 from .results import TestResult
 from .student_code import StudentCodeError
-
-NAME = "autograder-grading"
 
 
 def points_of(item: pytest.Item) -> float:
@@ -18,7 +25,7 @@ def points_of(item: pytest.Item) -> float:
 
 def description_of(item: pytest.Item) -> str:
     doc = (getattr(item, "function", None).__doc__ or "").strip()
-    return doc.splitlines()[0] if doc else item.name.removeprefix("test_").replace("_", " ")
+    return doc.splitlines()[0] if doc else item.originalname.removeprefix("test_").replace("_", " ")
 
 
 def failure_message(excinfo: pytest.ExceptionInfo) -> str:
@@ -29,24 +36,48 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     return f"the grader could not check this ({type(error).__name__}: {error}); please tell your instructor"
 
 
-class GradingPlugin:
-    """Holds the student code under test and collects one TestResult per grader test."""
+class Graded:
+    """What a session decided about one submission."""
 
-    def __init__(self, exercise: str, student: object):
+    def __init__(self) -> None:
+        self.tests: list[TestResult] = []
+        self.problems: list[str] = []
+        self.output = ""
+        self.seconds = 0.0
+
+
+class GradingPlugin:
+    def __init__(self, exercise: str, submissions: list[Callable[[], object]]):
         self.exercise = exercise
-        self.student = student
-        self.results: list[TestResult] = []
+        self.submissions = submissions  # each opens one submission's student code
+        self.graded = [Graded() for _ in submissions]
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "student" in metafunc.fixturenames and len(self.submissions) > 1:
+            metafunc.parametrize("student", range(len(self.submissions)), indirect=True, scope="session")
+
+    def open(self, index: int):
+        """Called by the `student` fixture; close() is called when its tests are done."""
+        self.graded[index].seconds = time.monotonic()
+        return self.submissions[index]()
+
+    def close(self, index: int, student) -> None:
+        student.close()
+        graded = self.graded[index]
+        graded.problems = list(dict.fromkeys(student.problems))
+        graded.output = student.output
+        graded.seconds = round(time.monotonic() - graded.seconds, 3)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
-        decided = report.when == "call" or (report.when == "setup" and not report.passed)
-        if not decided:
+        if not (report.when == "call" or (report.when == "setup" and not report.passed)):
             return
+        index = getattr(item, "callspec", None).params.get("student", 0) if hasattr(item, "callspec") else 0
         points = points_of(item)
         passed = report.passed
         message = "" if passed or call.excinfo is None else failure_message(call.excinfo)
-        self.results.append(TestResult(
-            exercise=self.exercise, name=item.name, description=description_of(item),
+        self.graded[index].tests.append(TestResult(
+            exercise=self.exercise, name=item.originalname, description=description_of(item),
             max_score=points, score=points if passed else 0.0, passed=passed, message=message))

@@ -1,15 +1,16 @@
 """The grading pipeline: load a submission -> run it sandboxed -> check it with the graders -> results."""
 from __future__ import annotations
 
-import time
+import functools
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from .. import config
 from ..load import Source, SubmissionError, exercise_files, load_source
 from ..sandbox.zygote import Zygote
-from .plugin import GradingPlugin
+from .plugin import Graded, GradingPlugin
 from .results import ExerciseResult, Report
 from .student_code import StudentCode, StudentCodeError, sandbox_settings
 
@@ -36,35 +37,37 @@ class Unloadable:
         pass
 
 
-def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = ()) -> StudentCode | Unloadable:
+def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (),
+                      exercise: str | None = None) -> StudentCode | Unloadable:
     """Step 1: the submission's cells, ready to run in a sandbox (or the reason they are not)."""
     try:
-        source: Source = load_source(path)
+        source: Source = load_source(path, exercise)
     except SubmissionError as error:
         return Unloadable(str(error))
     return StudentCode(source, zygote, sandbox_settings(extra_hide))
 
 
-def run_graders(exercise: str, student: StudentCode | Unloadable) -> list:
-    """Steps 2-3: the exercise's hidden pytest graders against the student's code."""
-    plugin = GradingPlugin(exercise, student)
+def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]]) -> list[Graded]:
+    """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session."""
+    plugin = GradingPlugin(exercise, submissions)
     test_file = config.GRADERS_DIR / f"test_{exercise}.py"
     code = pytest.main([str(test_file), *PYTEST_ARGS], plugins=[plugin])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.results:
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(g.tests for g in plugin.graded):
         raise RuntimeError(f"the graders of {exercise} did not run (pytest exit code {code})")
-    return plugin.results
+    return plugin.graded
+
+
+def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote,
+                    extra_hide: list[Path] = ()) -> list[ExerciseResult]:
+    """Grade several submissions of one exercise (one pytest session for all of them)."""
+    opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise) for path in paths]
+    return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
+                           problems=graded.problems, output=graded.output, seconds=graded.seconds)
+            for path, graded in zip(paths, run_graders(exercise, opens))]
 
 
 def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = ()) -> ExerciseResult:
-    started = time.monotonic()
-    student = open_student_code(path, zygote, extra_hide)
-    try:
-        tests = run_graders(exercise, student)
-    finally:
-        student.close()
-    return ExerciseResult(exercise=exercise, submission=str(path), tests=tests,
-                          problems=list(dict.fromkeys(student.problems)), output=student.output,
-                          seconds=round(time.monotonic() - started, 3))
+    return grade_exercises(exercise, [path], zygote, extra_hide)[0]
 
 
 def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None = None,
