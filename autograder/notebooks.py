@@ -10,6 +10,10 @@ import copy
 import json
 from pathlib import Path
 
+# The whole release form of each notebook's last code cell: nbgrader's autograded test cell, whose
+# hidden part (see autograder/nbgrader_course.py) grades the notebook when it is collected.
+GRADING_COMMENT = "# This cell grades your notebook when it is collected: leave it as it is."
+
 
 def read(path: Path) -> dict:
     return json.loads(Path(path).read_text())
@@ -45,6 +49,12 @@ def definitions(module_source: str) -> dict[str, str]:
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             found[node.name] = "".join(lines[start - 1:node.end_lineno]).rstrip("\n")
     return found
+
+
+def is_grading_cell(cell: dict) -> bool:
+    """The notebook's grading cell: a code cell whose first line is GRADING_COMMENT."""
+    lines = cell_source(cell).strip().splitlines()
+    return cell.get("cell_type") == "code" and bool(lines) and lines[0].strip() == GRADING_COMMENT
 
 
 def stub_cells(notebook: dict) -> dict[str, int]:

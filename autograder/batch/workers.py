@@ -21,8 +21,10 @@ def _start_worker(hide: list[Path]) -> None:
     global _zygote, _hide
     import torch
 
+    from ..sandbox.isolation import die_with_parent
     from ..sandbox.zygote import Zygote
 
+    die_with_parent()  # a killed batch takes its workers (and their sandboxes) along
     torch.set_num_threads(1)  # workers share the cores; one thread each grades fastest
     _zygote, _hide = Zygote(), hide
     _zygote.wait_ready()

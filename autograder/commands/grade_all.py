@@ -14,6 +14,7 @@ from ..batch.progress import Progress
 from ..batch.store import ResultStore
 from ..grading.results import ExerciseResult, Report
 from ..load import SubmissionError
+from .grade import score_table
 
 
 def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None,
@@ -68,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 130
     summary = write_class_reports(reports, args.output)
-    print(f"graded {len(reports)} students in {time.monotonic() - started:.1f} s; summary: {summary}")
+    print(score_table(list(reports.values())))
+    print(f"\ngraded {len(reports)} students in {time.monotonic() - started:.1f} s; open {summary}")
     return 0
 
 

@@ -42,6 +42,8 @@ class Graded:
     def __init__(self) -> None:
         self.tests: list[TestResult] = []
         self.problems: list[str] = []
+        self.limits: list[str] = []
+        self.data: dict = {}    # what tests recorded with pytest's record_property
         self.output = ""
         self.seconds = 0.0
 
@@ -65,6 +67,7 @@ class GradingPlugin:
         student.close()
         graded = self.graded[index]
         graded.problems = list(dict.fromkeys(student.problems))
+        graded.limits = list(dict.fromkeys(student.limits))
         graded.output = student.output
         graded.seconds = round(time.monotonic() - graded.seconds, 3)
 
@@ -74,7 +77,8 @@ class GradingPlugin:
         report = outcome.get_result()
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
             return
-        index = getattr(item, "callspec", None).params.get("student", 0) if hasattr(item, "callspec") else 0
+        index = item.callspec.params.get("student", 0) if hasattr(item, "callspec") else 0
+        self.graded[index].data.update(dict(report.user_properties))
         points = points_of(item)
         passed = report.passed
         message = "" if passed or call.excinfo is None else failure_message(call.excinfo)

@@ -26,7 +26,9 @@ class ExerciseResult:
     exercise: str
     submission: str      # the file that was graded
     tests: list[TestResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # loading problems, limits hit, ...
+    problems: list[str] = field(default_factory=list)  # loading problems, e.g. "cell 4 raised NameError"
+    limits: list[str] = field(default_factory=list)    # sandbox limits hit: timeouts, crashes, floods
+    data: dict = field(default_factory=dict)           # what graders recorded, e.g. training losses
     output: str = ""     # head of what the submission printed
     seconds: float = 0.0
 

@@ -25,6 +25,7 @@ class Unloadable:
 
     def __init__(self, reason: str):
         self.problems = [reason]
+        self.limits: list[str] = []
         self.output = ""
         self._reason = reason
 
@@ -62,7 +63,8 @@ def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote,
     """Grade several submissions of one exercise (one pytest session for all of them)."""
     opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise) for path in paths]
     return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
-                           problems=graded.problems, output=graded.output, seconds=graded.seconds)
+                           problems=graded.problems, limits=graded.limits, data=graded.data,
+                           output=graded.output, seconds=graded.seconds)
             for path, graded in zip(paths, run_graders(exercise, opens))]
 
 

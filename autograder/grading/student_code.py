@@ -43,6 +43,7 @@ class StudentCode:
         self.zygote = zygote
         self.settings = settings
         self.problems: list[str] = list(source.problems)
+        self.limits: list[str] = []    # every limit hit, for the class summary
         self._process: SandboxProcess | None = None
         self._generation = 0           # handles die with the process that made them
         self._starts = 0
@@ -112,6 +113,7 @@ class StudentCode:
             why = (f"{label} did not return within {limit}" if failure.kind == "timeout"
                    else f"{label} stopped the submission's process: it {failure.detail}")
             self._broken[function] = why
+            self.limits.append(f"{failure.kind} in {label}")
             raise StudentCodeError(why) from None
         finally:
             self._spent += time.monotonic() - started
@@ -129,6 +131,8 @@ class StudentCode:
     def _budget_left(self) -> float:
         left = config.SUBMISSION_BUDGET_S - self._spent
         if left <= 0:
+            if not self._fatal:
+                self.limits.append("time budget used up")
             self._fatal = self._fatal or (f"the submission used up its time budget of "
                                           f"{config.SUBMISSION_BUDGET_S:g} s; later tests were not run")
             self._stop()
@@ -141,6 +145,7 @@ class StudentCode:
                 raise StudentCodeError(self._fatal)
             if self._starts > config.MAX_RESTARTS:
                 self._fatal = "the submission's process failed too often; later tests were not run"
+                self.limits.append("restart limit reached")
                 raise StudentCodeError(self._fatal)
             self._start()
         return self._process
@@ -162,6 +167,7 @@ class StudentCode:
             self._collect_output(process)
             process.close()
             cell = current["cell"]
+            self.limits.append(f"{failure.kind} while running cell {cell}")
             if failure.kind == "timeout":
                 what = f"did not finish within {config.LOAD_TIMEOUT_S:g} s"
             else:
@@ -194,6 +200,9 @@ class StudentCode:
         process.kill()
         process.output.join(timeout=1)
         self._outputs.append(process.output.text())
+        if process.output.total > config.OUTPUT_KEEP_BYTES:
+            self.limits.append(f"printed {process.output.total} bytes (only the first "
+                               f"{config.OUTPUT_KEEP_BYTES} are kept)")
 
 
 def _error_message(label: str, error: dict) -> str:

@@ -1,0 +1,147 @@
+"""Grading a class: discovery, resume after a kill, determinism, isolation between students."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import config, notebooks
+from autograder.batch.discover import discover
+from buggy.catalogue import BUGS
+from conftest import ASSIGNMENTS, ROOT, SOLUTIONS
+
+HOSTILE = ROOT / "tests" / "hostile"
+
+
+def write_student(folder: Path, sources: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for exercise in config.EXERCISES:
+        release = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")
+        code = sources.get(exercise)
+        notebooks.write(notebooks.fill(release, code) if code else release, folder / f"{exercise}.ipynb")
+
+
+def reference() -> dict[str, str]:
+    return {e: (SOLUTIONS / f"{e}.py").read_text() for e in config.EXERCISES}
+
+
+@pytest.fixture(scope="module")
+def small_class(tmp_path_factory) -> Path:
+    """An nbgrader tree: reference, two buggy students, an untouched release, a hostile one."""
+    root = tmp_path_factory.mktemp("class")
+    bugs = {b.name: b for b in BUGS}
+    students = {
+        "ada": reference(),
+        "ben": {**reference(), "numpy_rnn": bugs["transposed_Wh"].source()},
+        "cy": {**reference(), "char_rnn": bugs["softmax_before_loss"].source()},
+        "dee": {},
+        "eve": {**reference(), "numpy_rnn": (HOSTILE / "segfault.py").read_text()},
+        "fay": {"rnn_shapes": bugs["hard_coded_batch_of_one"].source()},
+    }
+    for name, sources in students.items():
+        write_student(root / "submitted" / name / "rnn", sources)
+    return root
+
+
+# A user of its own, so that these runs' sandboxes can be told apart from any other grading.
+UID = str(config.SANDBOX_UID + 1 + os.getpid() % 1000)
+ENV = {**os.environ, "AUTOGRADER_SANDBOX_UID": UID}
+
+
+def grade_all(root: Path, out: Path, jobs: int) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(root), "-o", str(out),
+                           "--jobs", str(jobs)], capture_output=True, text=True, timeout=600, env=ENV)
+
+
+def gradebook(out: Path) -> list[dict]:
+    with open(out / "grades.csv") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sandbox_processes() -> list[int]:
+    """Live processes of this module's sandbox user (zombies are dead, only not yet reaped)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if UID in fields.get("Uid", "").split() and not fields.get("State", "").strip().startswith("Z"):
+            found.append(int(status.parent.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def clean_run(small_class, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("clean")
+    done = grade_all(small_class, out, jobs=2)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_discovers_nbgrader_trees_and_flat_folders(small_class, tmp_path):
+    jobs = discover(small_class)
+    assert len(jobs) == 6 * 3 and {j.student for j in jobs} == {"ada", "ben", "cy", "dee", "eve", "fay"}
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / "zoe_numpy_rnn.py").write_text("x = 1\n")
+    (flat / "yan").mkdir()
+    (flat / "yan" / "char_rnn.ipynb").write_text("{}")
+    found = {(j.student, j.exercise): j.path for j in discover(flat)}
+    assert found[("zoe", "numpy_rnn")] == flat / "zoe_numpy_rnn.py"
+    assert found[("yan", "char_rnn")] == flat / "yan" / "char_rnn.ipynb"
+    assert not found[("zoe", "char_rnn")].exists()  # graded as not submitted
+
+
+def test_class_grades_equal_single_grades_and_hostile_costs_only_its_own(clean_run, small_class, zygote):
+    from autograder.grading.run import grade_exercise
+
+    rows = {row["student"]: row for row in gradebook(clean_run)}
+    assert rows["ada"]["total"] == "58" and rows["dee"]["total"] == "0"
+    for student in rows:
+        for exercise in config.EXERCISES:
+            single = grade_exercise(exercise, small_class / "submitted" / student / "rnn" / f"{exercise}.ipynb", zygote)
+            assert float(rows[student][exercise]) == single.score, (student, exercise)
+    assert rows["eve"]["numpy_rnn"] != "18" and rows["eve"]["char_rnn"] == "30"
+    results = json.loads((clean_run / "students" / "eve" / "results.json").read_text())
+    assert results["score"] == float(rows["eve"]["total"])
+    assert sandbox_processes() == []
+
+
+def test_results_do_not_depend_on_jobs(clean_run, small_class, tmp_path):
+    done = grade_all(small_class, tmp_path, jobs=1)
+    assert done.returncode == 0, done.stderr
+    assert gradebook(tmp_path) == gradebook(clean_run)
+    for student in ("ben", "eve"):
+        one = json.loads((tmp_path / "students" / student / "results.json").read_text())
+        two = json.loads((clean_run / "students" / student / "results.json").read_text())
+        strip = lambda r: [(t["name"], t["score"], t["output"]) for t in r["tests"]]
+        assert strip(one) == strip(two)
+
+
+def test_a_killed_batch_resumes_and_ends_as_a_clean_run(clean_run, small_class, tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "autograder", "grade-all", str(small_class), "-o",
+                                str(tmp_path), "--jobs", "2"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True, env=ENV)
+    stored = tmp_path / "results"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list(stored.glob("*/*.json"))) < 3:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = len(list(stored.glob("*/*.json")))
+    assert 3 <= kept < 18, "the kill should land halfway"
+    time.sleep(1)
+    assert sandbox_processes() == []
+    done = grade_all(small_class, tmp_path, jobs=2)
+    assert done.returncode == 0, done.stderr
+    assert gradebook(tmp_path) == gradebook(clean_run)
+    again = grade_all(small_class, tmp_path, jobs=2)  # nothing left to grade: only reports
+    assert again.returncode == 0 and "graded 6 students" in again.stdout
