@@ -3,13 +3,13 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SETUP  := $(VENV)/.setup-done
 
-.PHONY: demo test nbgrader-course clean
+.PHONY: demo test nbgrader-course student-repo gradescope-zip clean
 
 # torch is installed first and pinned exactly: any looser request may pull a multi-GB CUDA build.
 $(SETUP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports]'
+	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci]'
 	touch $(SETUP)
 
 # Grades the bundled example class (reference, untouched stubs, realistic bugs) into out/demo.
@@ -23,6 +23,15 @@ test: $(SETUP)
 # (see "Grading with nbgrader" in the README). Rebuilding rewrites only course/source/ and the config.
 nbgrader-course: $(SETUP)
 	$(PYTHON) -m autograder.commands.nbgrader_course course
+
+# The student repository (templates/student-repo/ plus the released notebooks) in out/student-repo:
+#   make student-repo KIT='rnn-autograder[reports] @ git+https://github.com/ORG/REPO@v0.1.0' FAIL_UNDER=58
+student-repo: $(SETUP)
+	$(PYTHON) templates/make_student_repo.py out/student-repo $(if $(KIT),--kit '$(KIT)') $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER))
+
+# The autograder zip to upload to Gradescope, in out/autograder.zip (see "Grading on Gradescope").
+gradescope-zip: $(SETUP)
+	$(VENV)/bin/autograder gradescope-zip -o out/autograder.zip
 
 clean:
 	rm -rf $(VENV) out

@@ -25,11 +25,21 @@ def score_table(reports: list[Report]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def report_spec(text: str) -> tuple[str, Path]:
+    """FORMAT=PATH, as --report takes it."""
+    fmt, _, path = text.partition("=")
+    if fmt not in FORMATS or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH with FORMAT one of {', '.join(sorted(FORMATS))}, "
+                                         f"got {text!r}")
+    return fmt, Path(path)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..sandbox.zygote import Zygote
 
-    if args.output and len(args.submissions) > 1:
-        raise SubmissionError("-o takes one submission")
+    files = ([(args.format, args.output)] if args.output else []) + args.report
+    if files and len(args.submissions) > 1:
+        raise SubmissionError("-o and --report take one submission")
     exercises = [args.exercise] if args.exercise else None
     for path in args.submissions:
         if not path.exists():
@@ -40,15 +50,15 @@ def run(args: argparse.Namespace) -> int:
 
         reports = []
         for path in args.submissions:
-            hide = [path if path.is_dir() else path.parent] + ([args.output.parent] if args.output else [])
+            # Absolute paths: the sandbox starts in /, where a relative "." would be all of /.
+            hide = [(path if path.is_dir() else path.parent).resolve(),
+                    *(file.resolve().parent for _, file in files), *(p.resolve() for p in args.hide)]
             reports.append(grade(path, exercises, zygote=zygote, extra_hide=hide))
     if len(reports) == 1:
         report = reports[0]
-        if args.output:
-            write_atomically(args.output, render(report, args.format))
-            print(render(report, "text"))
-        else:
-            print(render(report, args.format))
+        for fmt, file in files:  # one grading run, every report from it
+            write_atomically(file, render(report, fmt))
+        print(render(report, "text" if args.output else args.format))
     else:
         for report in reports:
             print(render(report, "text"), end="\n\n")
@@ -66,6 +76,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="which exercise (default: read from the file names)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text")
     parser.add_argument("-o", "--output", type=Path, help="write the report here instead of to stdout")
+    parser.add_argument("--report", action="append", default=[], type=report_spec, metavar="FORMAT=PATH",
+                        help="also write the report in FORMAT to PATH (repeatable): several reports from "
+                             "one grading run, e.g. --report junit=out/junit.xml --report markdown=out/summary.md")
+    parser.add_argument("--hide", action="append", default=[], type=Path, metavar="DIR",
+                        help="a folder the submission's code must not see (repeatable), e.g. the autograder's "
+                             "own files on a grading server")
     parser.add_argument("--fail-under", type=float, metavar="SCORE",
                         help="exit with status 1 when a total score is below SCORE")
     parser.set_defaults(run=run)

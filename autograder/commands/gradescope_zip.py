@@ -79,16 +79,10 @@ ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-{venv}/bin/python}}"
 mkdir -p "$ROOT/results"
 
-# `autograder grade` hides the folder it writes its report to from the student's code. Writing the
-# report to $ROOT first hides all of $ROOT from it: this zip (graders, reference solutions), the
-# submission metadata and the results. Then the report moves to where Gradescope reads it.
-status=0
-"$PYTHON" -m autograder grade "$ROOT/submission"{exercise_args} --format gradescope \
-    -o "$ROOT/.results.json" || status=$?
-if [ -f "$ROOT/.results.json" ]; then
-    mv "$ROOT/.results.json" "$ROOT/results/results.json"
-fi
-exit "$status"
+# --hide "$ROOT": the student's code sees nothing of /autograder: this zip (graders, reference
+# solutions), the submission metadata, the results.
+exec "$PYTHON" -m autograder grade "$ROOT/submission"{exercise_args} --hide "$ROOT" --format gradescope \
+    -o "$ROOT/results/results.json"
 """
 
 

@@ -33,7 +33,9 @@ def sandbox_settings(extra_hide: list[Path] = ()) -> SandboxSettings:
     if (package.parent / "pyproject.toml").exists():  # a source checkout: hide all of it
         hidden.insert(0, package.parent)
     keep = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), package}
-    return SandboxSettings(hide=[str(p) for p in [*hidden, *map(Path, extra_hide)]],
+    # Absolute: the sandbox resolves paths from /, where a relative "." would hide everything.
+    hide = [p.resolve() for p in [*hidden, *map(Path, extra_hide)]]
+    return SandboxSettings(hide=[str(p) for p in hide if p != Path("/")],
                            keep=sorted(str(p.resolve()) for p in keep))
 
 
@@ -118,7 +120,8 @@ class StudentCode:
         finally:
             self._spent += time.monotonic() - started
         if not reply.get("ok"):
-            raise StudentCodeError(_error_message(label, reply.get("error") or {}))
+            error = reply.get("error")
+            raise StudentCodeError(_error_message(label, error if isinstance(error, dict) else {}))
         try:
             value = wire.decode(reply.get("value"), reply_blobs)
             returned_args = wire.decode(reply.get("args", []), reply_blobs)
@@ -163,6 +166,7 @@ class StudentCode:
         try:
             reply, _ = process.request(message, timeout=timeout,
                                        on_progress=lambda m: current.update(cell=m.get("progress")))
+            cell_errors, names = _load_report(reply)
         except SandboxFailure as failure:
             self._collect_output(process)
             process.close()
@@ -183,11 +187,11 @@ class StudentCode:
             self._spent += time.monotonic() - started
         if not self._loaded:
             self._loaded = True
-            for error in reply.get("cell_errors", [])[:20]:
+            for error in cell_errors:
                 where = f"cell {error.get('cell')}" if self.source.module_name == "__main__" else "the file"
                 message = str(error.get("message") or "")[:300]
                 self.problems.append(f"{where} raised {error.get('type')}" + (f": {message}" if message else ""))
-            self.names = [str(n) for n in reply.get("names", [])][:1000]
+            self.names = names
         self._process = process
 
     def _stop(self) -> None:
@@ -205,8 +209,18 @@ class StudentCode:
                                f"{config.OUTPUT_KEEP_BYTES} are kept)")
 
 
+def _load_report(reply: dict) -> tuple[list[dict], list[str]]:
+    """The cell errors and names a load reply reports; the submission may have forged the reply."""
+    errors, names = reply.get("cell_errors", []), reply.get("names", [])
+    if not (isinstance(errors, list) and all(isinstance(e, dict) for e in errors) and isinstance(names, list)):
+        raise SandboxFailure("garbage", "sent an unreadable reply (not a report of the cells it ran)")
+    return errors[:20], [str(n) for n in names][:1000]
+
+
 def _error_message(label: str, error: dict) -> str:
     kind = error.get("kind")
+    if not kind and not error.get("type"):  # e.g. a reply the submission forged
+        return f"{label} failed without saying how (its reply held no error)"
     if kind == "missing":
         return f"your submission does not define {error.get('name', label)}"
     if kind == "not_callable":
