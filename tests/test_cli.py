@@ -53,3 +53,13 @@ def test_misuse_is_exit_status_2_with_a_message(tmp_path):
     unnamed.write_text("x = 1\n")
     assert run("grade", unnamed).returncode == 2
     assert run("grade", unnamed, "--format", "pdf").returncode == 2
+
+
+def test_relative_paths_grade_the_same(tmp_path):
+    """A relative submission and output (cwd = the student's folder) must not hide / from the sandbox."""
+    (tmp_path / "rnn_shapes.py").write_text((SOLUTIONS / "rnn_shapes.py").read_text())
+    done = run("grade", "rnn_shapes.py", "--report", "junit=junit.xml", "--format", "gradescope",
+               "-o", "results.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "results.json").read_text())["score"] == 10
+    assert ET.parse(tmp_path / "junit.xml").getroot().find("testsuite").get("failures") == "0"
