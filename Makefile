@@ -22,7 +22,7 @@ test: $(SETUP)
 # The nbgrader course of the unit in course/, built from assignments/, solutions/ and the graders
 # (see "Grading with nbgrader" in the README). Rebuilding rewrites only course/source/ and the config.
 nbgrader-course: $(SETUP)
-	$(PYTHON) -m autograder.commands.nbgrader_course course
+	$(VENV)/bin/autograder nbgrader-course course
 
 # The student repository (templates/student-repo/ plus the released notebooks) in out/student-repo:
 #   make student-repo KIT='rnn-autograder[reports] @ git+https://github.com/ORG/REPO@v0.1.0' FAIL_UNDER=58

@@ -23,6 +23,9 @@ SCRATCH_BYTES = 64 * 2**20     # size of the private tmpfs the submission may wr
 MAX_FILE_BYTES = 32 * 2**20    # RLIMIT_FSIZE
 OUTPUT_KEEP_BYTES = 16 * 2**10  # the head of what a submission prints, kept for its report
 MAX_MESSAGE_BYTES = 256 * 2**20  # largest reply accepted from a sandbox
+# "auto": the full sandbox where the host allows it (root with CAP_SYS_ADMIN), else limited;
+# "off": always limited (see the README's security section for what each enforces).
+SANDBOX_NAMESPACES = os.environ.get("AUTOGRADER_SANDBOX_NAMESPACES", "auto")
 # The unprivileged user submissions run as (root hosts only): pick one no real account uses.
 SANDBOX_UID = int(os.environ.get("AUTOGRADER_SANDBOX_UID", "61000"))
 

@@ -116,11 +116,19 @@ def _notebook_source(path: Path, text: str, skip: frozenset[str] = frozenset()) 
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(s for s in source if isinstance(s, str))
-        if isinstance(source, str) and source.strip() and source.strip() not in skip:
+        if isinstance(source, str) and source.strip() and source.strip() not in skip and not _locked(cell):
             code_cells.append((number, _plain_python(source)))
     if not code_cells:
         raise SubmissionError(f"{path.name} has no code cells")
     return Source(path, code_cells)
+
+
+def _locked(cell: dict) -> bool:
+    """A read-only nbgrader cell (public checks, the grading cell): nbgrader puts back its released
+    form, which only tests the student's code, so an edited copy is not the student's code either."""
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return isinstance(meta, dict) and meta.get("locked") is True and not meta.get("solution")
 
 
 def _plain_python(cell: str) -> str:

@@ -63,6 +63,9 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 # One Python kernel per notebook runs the submission and then its grading cell, which grades the
 # executed code in the kit's sandbox. A cell that runs longer than this is interrupted.
 c.Execute.timeout = {timeout}
+# torch's intra-op threads make the tiny char-RNN trainings in those kernels up to 10x slower on a
+# busy machine; one thread each (the sandbox uses one anyway) does not change any grade.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 # A deleted grading cell is put back (after the nearest cell that is still there) and graded.
 c.OverwriteCells.add_missing_cells = True

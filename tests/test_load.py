@@ -100,3 +100,13 @@ def test_unchanged_kit_cells_are_left_out_edited_ones_run(tmp_path):
     release["cells"][check]["source"] = notebooks.cell_source(release["cells"][check]) + "\nprint('mine')"
     notebooks.write(release, path)
     assert len(load_source(path, "char_rnn").cells) == len(graded) + 1
+
+
+def test_locked_nbgrader_cells_are_left_out(tmp_path):
+    """nbgrader restores read-only cells before running them; the CLI must not run edited copies."""
+    path = tmp_path / "numpy_rnn.ipynb"
+    cells = [{"cell_type": "code", "source": "x = 1", "metadata": {}},
+             {"cell_type": "code", "source": "assert False  # edited check", "metadata": {"nbgrader": {"locked": True}}},
+             {"cell_type": "code", "source": "def f(): pass", "metadata": {"nbgrader": {"solution": True, "locked": False}}}]
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    assert [n for n, _ in load_source(path).cells] == [1, 3]

@@ -26,7 +26,9 @@ def _start_worker(hide: list[Path]) -> None:
 
     die_with_parent()  # a killed batch takes its workers (and their sandboxes) along
     torch.set_num_threads(1)  # workers share the cores; one thread each grades fastest
-    _zygote, _hide = Zygote(), hide
+    # A sandbox user per worker: their process limits and signals stay apart.
+    worker = multiprocessing.current_process()._identity[0]
+    _zygote, _hide = Zygote(uid=config.SANDBOX_UID + worker), hide
     _zygote.wait_ready()
 
 

@@ -33,19 +33,3 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help=f"the nbgrader assignment name (default: {DEFAULT_ASSIGNMENT})")
     parser.add_argument("--course-id", default=COURSE_ID, help=f"nbgrader course id (default: {COURSE_ID})")
     parser.set_defaults(run=run)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The verb on its own: `python -m autograder.commands.nbgrader_course DIR`."""
-    top = argparse.ArgumentParser(prog="autograder")
-    register(top.add_subparsers(dest="command", required=True))
-    args = top.parse_args(["nbgrader-course", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        return args.run(args)
-    except SubmissionError as error:
-        print(f"autograder: {error}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,7 +8,9 @@ Content-Security-Policy forbids scripts should anything ever slip through.
 from __future__ import annotations
 
 import html
+import os
 import re
+from pathlib import PurePath
 from urllib.parse import quote
 
 from autograder.grading.results import ExerciseResult, Report
@@ -79,12 +81,21 @@ def one_line(s: object) -> str:
 
 
 def href(*parts: str) -> str:
-    """A relative URL to a path of `parts` (student ids may hold spaces, '#', '?' or '%')."""
-    return esc("/".join(quote(_UNENCODABLE.sub("\ufffd", p), safe="") for p in parts))
+    """A relative URL to a path of `parts`: student ids may hold spaces, '#', '?', '%', or (undecodable
+    file names) lone surrogates, which stand for the name's raw bytes on disk."""
+    return esc("/".join(quote(os.fsencode(p), safe="") for p in parts))
 
 
 def points(x: float) -> str:
     return f"{round(x, 2):g}"
+
+
+def percent(fraction: float) -> str:
+    """A whole percentage, rounded half up; 0 % and 100 % only when exactly so (199 of 200 is 99 %)."""
+    whole = int(round(fraction * 100, 6) + 0.5)
+    if 0 < fraction < 1:
+        whole = min(99, max(1, whole))
+    return f"{whole}%"
 
 
 def bar(fraction: float) -> str:
@@ -167,7 +178,7 @@ def _exercise(e: ExerciseResult, loss_plot: str | None) -> list[str]:
                 "</figure>"]
     if e.output.strip():
         out.append(f"<details><summary>Output of the submission</summary><pre>{esc(e.output.rstrip())}</pre></details>")
-    out.append(f'<p class="muted small">Graded file: {one_line(e.submission)}</p>')
+    out.append(f'<p class="muted small">Graded file: {one_line(PurePath(e.submission).name)}</p>')
     out.append("</section>")
     return out
 

@@ -5,13 +5,14 @@ Student names link to their feedback pages at students/<id>/feedback.html (feedb
 """
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from autograder import config
 from autograder.grading.results import Report
-from autograder.reports.html import bar, esc, href, one_line, page, points
+from autograder.reports.html import bar, esc, href, one_line, page, percent, points
 from autograder.reports.markdown import _escape as md
 
 SLOWEST = 10
@@ -156,7 +157,7 @@ def render_summary(reports: dict[str, Report], histogram_name: str | None) -> st
     if s.tests:
         rows = [f'<tr title="{esc(t.name)}"><td>{one_line(t.exercise)}</td><td>{one_line(t.description)}</td>'
                 f'<td class="num">{points(t.max_score)}</td>'
-                f'<td><div class="rate"><b>{t.rate * 100:.0f}%</b>{bar(t.rate)}</div></td>'
+                f'<td><div class="rate"><b>{percent(t.rate)}</b>{bar(t.rate)}</div></td>'
                 f'<td class="num">{t.passed} / {t.graded}</td></tr>' for t in s.tests]
         body += _table(["Exercise", "Test", "Points", "Pass rate", "Passed"], rows, {2, 4})
     else:
@@ -205,7 +206,7 @@ def render_summary(reports: dict[str, Report], histogram_name: str | None) -> st
 # --- Markdown ---
 
 def _md_student(student: str) -> str:
-    return f"[{md(student)}](students/{quote(student, safe='')}/feedback.md)"
+    return f"[{md(student)}](students/{quote(os.fsencode(student), safe='')}/feedback.md)"
 
 
 def render_summary_markdown(reports: dict[str, Report], histogram_name: str | None) -> str:
@@ -215,7 +216,7 @@ def render_summary_markdown(reports: dict[str, Report], histogram_name: str | No
     out = ["# Class summary", "",
            f"{n} student{'s' if n != 1 else ''} · mean {s.mean:.1f} / {points(s.max_score)} · "
            f"median {points(s.median)} / {points(s.max_score)} · gradebook: [grades.csv](grades.csv)", ""]
-    out += [f"![Histogram of the total scores]({quote(histogram_name)})" if histogram_name else PLOTS_MISSING, ""]
+    out += [f"![Histogram of the total scores]({quote(os.fsencode(histogram_name))})" if histogram_name else PLOTS_MISSING, ""]
     if s.exercises:
         out += ["| Exercise | Mean | Median |", "|---|--:|--:|"]
         out += [f"| {md(e)} | {statistics.fmean(s.exercise_scores[e].values()):.1f} / {points(s.exercise_max[e])} "
@@ -224,7 +225,7 @@ def render_summary_markdown(reports: dict[str, Report], histogram_name: str | No
     out += ["## Tests by pass rate (worst first)", ""]
     if s.tests:
         out += ["| Exercise | Test | Points | Pass rate | Passed |", "|---|---|--:|--:|--:|"]
-        out += [f"| {md(t.exercise)} | {md(t.description)} | {points(t.max_score)} | {t.rate * 100:.0f}% "
+        out += [f"| {md(t.exercise)} | {md(t.description)} | {points(t.max_score)} | {percent(t.rate)} "
                 f"| {t.passed} / {t.graded} |" for t in s.tests]
     else:
         out.append("_No tests ran._")

@@ -12,6 +12,7 @@ import ctypes
 import os
 import resource
 import signal
+import stat
 from pathlib import Path
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -42,7 +43,31 @@ def die_with_parent() -> None:
 
 
 def can_use_namespaces() -> bool:
-    return os.geteuid() == 0
+    """Whether this host lets us build the full sandbox: tried in a throw-away child, since root in
+    a container may still lack CAP_SYS_ADMIN (Docker's default, e.g. on Gradescope)."""
+    if os.geteuid() != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        try:
+            enter_namespaces()
+            _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k")
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+def readable_by_anyone(paths: list[str]) -> bool:
+    """Whether another user could still import Python from these folders (every parent o+x)."""
+    for path in map(Path, paths):
+        for folder in [path, *path.parents]:
+            try:
+                if not folder.stat().st_mode & stat.S_IXOTH:
+                    return False
+            except OSError:
+                return False
+    return True
 
 
 def enter_namespaces() -> None:
@@ -67,6 +92,7 @@ def _hide(path: Path, keep: list[Path], stage: Path) -> None:
     for slot, k in staged:
         k.mkdir(parents=True, exist_ok=True)
         _mount(str(slot), k, None, MS_MOVE)
+        _mount(None, k, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)  # kept, not writable
         slot.rmdir()
     _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
 
 from .. import config
 
@@ -47,12 +49,17 @@ class SandboxSettings:
 class Zygote:
     """The trusted side's handle on one zygote process."""
 
-    def __init__(self) -> None:
+    def __init__(self, uid: int | None = None) -> None:
+        """uid: the sandbox user of this zygote's sandboxes (parallel workers each take their own)."""
+        self.uid = uid
         self._control, theirs = socket.socketpair()
+        # Its stderr goes to a file, not to ours: in a Jupyter kernel (nbgrader) any stderr output
+        # would cost the grading cell its points.
+        self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, cwd="/",
-            env={k: v for k, v in os.environ.items() if k in ZYGOTE_ENVIRONMENT},
+            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), config.SANDBOX_NAMESPACES],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+            cwd="/", env={k: v for k, v in os.environ.items() if k in ZYGOTE_ENVIRONMENT},
         )
         theirs.close()
         self._ready: dict | None = None
@@ -62,7 +69,9 @@ class Zygote:
         if self._ready is None:
             line = self._control.makefile("r").readline()
             if not line:
-                raise RuntimeError("the sandbox zygote did not start (see its stderr above)")
+                self._log.seek(0)
+                raise RuntimeError("the sandbox zygote did not start:\n"
+                                   + self._log.read()[-3000:].decode("utf-8", "replace"))
             self._ready = json.loads(line)
         return self._ready
 
@@ -73,6 +82,8 @@ class Zygote:
     def spawn(self, settings: SandboxSettings) -> tuple[socket.socket, int, int]:
         """A new sandbox: (request socket, read end of its output, read end of its status pipe)."""
         self.wait_ready()
+        if self.uid is not None:
+            settings = replace(settings, uid=self.uid)
         ours, theirs = socket.socketpair()
         out_read, out_write = os.pipe()
         status_read, status_write = os.pipe()
@@ -89,6 +100,7 @@ class Zygote:
 
     def close(self) -> None:
         self._control.close()
+        self._log.close()
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -131,20 +143,20 @@ def _warm_up() -> None:
         pass
 
 
-def _run_sandbox(settings: SandboxSettings, sock_fd: int, out_fd: int, namespaces: bool) -> None:
+def _run_sandbox(settings: SandboxSettings, sock_fd: int, out_fd: int, mode: "Mode", scratch: str | None) -> None:
     """In the sandboxed process: confine it, then serve requests until the socket closes."""
     from . import isolation
     from .child import Child
 
     os.setsid()
-    if namespaces:
+    if mode.namespaces:
         isolation.confine_file_system(settings.hide, settings.keep, settings.uid, settings.scratch_bytes)
     isolation.keep_only_fds(sock_fd, out_fd)
     isolation.scrub_environment()
-    os.chdir(isolation.SCRATCH if namespaces else _private_scratch())
+    os.chdir(scratch or isolation.SCRATCH)
     isolation.limit_resources(settings.cpu_seconds, settings.memory_headroom,
                               settings.max_processes, settings.max_file_bytes)
-    if namespaces:
+    if mode.own_user:
         isolation.drop_privileges(settings.uid)
     else:
         isolation.die_with_parent()
@@ -154,24 +166,31 @@ def _run_sandbox(settings: SandboxSettings, sock_fd: int, out_fd: int, namespace
     Child(sock, settings.max_message_bytes).serve()
 
 
-def _private_scratch() -> str:
+def _private_scratch(owner: int | None) -> str:
     import tempfile
-    return tempfile.mkdtemp(prefix="autograder-sandbox-")
+
+    folder = tempfile.mkdtemp(prefix="autograder-sandbox-")
+    if owner is not None:
+        os.chown(folder, owner, owner)
+    return folder
 
 
-def _supervise(settings: SandboxSettings, sock_fd: int, out_fd: int, status_fd: int, namespaces: bool) -> None:
+def _supervise(settings: SandboxSettings, sock_fd: int, out_fd: int, status_fd: int, mode: "Mode") -> None:
     """The supervisor: fork the sandboxed process, report its PID and then its wait status."""
     from . import isolation
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we must wait
     isolation.die_with_parent()
-    if namespaces:
+    if mode.namespaces:
         isolation.enter_namespaces()
+        scratch = None  # a private tmpfs at /tmp
+    else:
+        scratch = _private_scratch(settings.uid if mode.own_user else None)
     pid = os.fork()
     if pid == 0:
         try:
             os.close(status_fd)
-            _run_sandbox(settings, sock_fd, out_fd, namespaces)
+            _run_sandbox(settings, sock_fd, out_fd, mode, scratch)
         finally:
             os._exit(0)
     os.close(sock_fd)
@@ -179,17 +198,41 @@ def _supervise(settings: SandboxSettings, sock_fd: int, out_fd: int, status_fd: 
     os.write(status_fd, _STATUS.pack(0, pid))
     _, status = os.waitpid(pid, 0)
     os.write(status_fd, _STATUS.pack(1, status))
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def main(control_fd: int) -> None:
+@dataclass(frozen=True)
+class Mode:
+    """What isolation this host allows (decided once, when the zygote starts)."""
+
+    namespaces: bool   # private mount/PID/network/IPC/UTS namespaces, hidden paths, read-only root
+    own_user: bool     # student code runs as the unprivileged sandbox user
+
+    def describe(self) -> str:
+        if self.namespaces:
+            return "full"
+        user = "as the sandbox user" if self.own_user else "as the grading user"
+        return f"limited (no namespaces: files and network are not isolated; runs {user})"
+
+
+def _mode(wanted: str) -> Mode:
+    from . import isolation
+
+    namespaces = wanted != "off" and isolation.can_use_namespaces()
+    python = [sys.prefix, sys.base_prefix, str(config.PACKAGE_DIR)]
+    own_user = namespaces or (os.geteuid() == 0 and isolation.readable_by_anyone(python))
+    return Mode(namespaces, own_user)
+
+
+def main(control_fd: int, namespaces: str) -> None:
     from . import isolation
 
     isolation.die_with_parent()
     _warm_up()
-    namespaces = isolation.can_use_namespaces()
+    mode = _mode(namespaces)
     control = socket.socket(fileno=control_fd)
-    mode = "full" if namespaces else "limited (not root: no namespaces, no separate user)"
-    control.sendall(json.dumps({"isolation": mode}).encode() + b"\n")
+    control.sendall(json.dumps({"isolation": mode.describe()}).encode() + b"\n")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
     while True:
         try:
@@ -203,7 +246,7 @@ def main(control_fd: int) -> None:
         if os.fork() == 0:
             try:
                 control.close()
-                _supervise(settings, sock_fd, out_fd, status_fd, namespaces)
+                _supervise(settings, sock_fd, out_fd, status_fd, mode)
             finally:
                 os._exit(0)
         for fd in fds:
@@ -213,6 +256,6 @@ def main(control_fd: int) -> None:
 
 if __name__ == "__main__":
     try:
-        main(int(sys.argv[1]))
+        main(int(sys.argv[1]), sys.argv[2])
     except (BrokenPipeError, ConnectionResetError):  # the trusted side went away
         pass

@@ -1,8 +1,9 @@
 # attack: SIGKILL to its parent (os.getppid()), to every process it may signal (-1) and to the
 #   first 4096 PIDs, hoping to hit the grader or the zygote
-# expect: in its own PID namespace it can reach only itself; the grader and zygote live on; zero
+# expect: in its own PID namespace it reaches nothing (it is PID 1 there, which even its own
+#   SIGKILL spares); the grader and the zygote live on; zero
 # exercise: numpy_rnn
-# message: was killed by signal SIGKILL
+# message: is not implemented yet
 import os
 import signal
 

@@ -1,7 +1,7 @@
 # attack: 50 MB printed at load time and more from every call (stdout and stderr)
 # expect: output is drained (nothing blocks) and only its head is kept in the report
 # exercise: numpy_rnn
-# message: raised NotImplementedError
+# message: is not implemented yet
 import sys
 
 line = "x" * 1023 + "\n"

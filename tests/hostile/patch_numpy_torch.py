@@ -29,9 +29,9 @@ def rnn_cell_step(x_t, h_prev, Wx, Wh, b):
 
 def rnn_forward(inputs, Wx, Wh, b, h0=None):
     inputs[...] = 0.0  # and it changes its arguments
-    return np.zeros((len(inputs), Wh.shape[0]))
+    return np.zeros((len(inputs), Wh.shape[0]), np.float32)
 
 
 def rnn_weights_from_torch(rnn):
     h, i = rnn.weight_ih_l0.shape
-    return np.zeros((h, i)), np.zeros((h, h)), np.zeros(h)
+    return np.zeros((h, i), np.float32), np.zeros((h, h), np.float32), np.zeros(h, np.float32)

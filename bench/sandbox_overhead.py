@@ -1,0 +1,126 @@
+"""What the sandbox costs in time (not a test): prints the figures.
+
+  zygote start-up          a fresh zygote importing numpy and torch, until it is ready to spawn
+  spawn + load             one sandbox forked, confined and running a small submission
+  round trip               one call into a loaded submission (tiny arguments; then 1 MB each way)
+  grading                  the reference solution graded through the sandbox, and in this process
+                           with the same values (encoded and decoded as the wire does) but no sandbox
+
+Usage: python bench/sandbox_overhead.py [--repeat 20]   (as root for full isolation)
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from autograder.grading.run import grade_exercise, run_graders
+from autograder.grading.student_code import sandbox_settings
+from autograder.sandbox import wire
+from autograder.sandbox.process import SandboxProcess
+from autograder.sandbox.zygote import Zygote
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = "import numpy as np\n\ndef echo(x):\n    return x\n"
+
+
+def timed(action: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def show(label: str, times: list[float]) -> None:
+    ms = [t * 1000 for t in times]
+    spread = f"  (min {min(ms):8.2f}, max {max(ms):8.2f}, n={len(ms)})" if len(ms) > 1 else ""
+    print(f"{label:<44} {statistics.median(ms):9.2f} ms{spread}")
+
+
+def roundtrip(value: Any, build: bool = False) -> Any:
+    blobs: list[bytes] = []
+    return wire.decode(wire.encode(value, blobs), blobs, build_modules=build)
+
+
+class InProcess:
+    """The reference module graded without a sandbox: same data conversions, no process, no limits."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+        self.problems: list[str] = []
+        self.limits: list[str] = []
+        self.output = ""
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self.call_returning_args(name, *args, **kwargs)[0]
+
+    def call_returning_args(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, list]:
+        args, kwargs = roundtrip(list(args), True), roundtrip(dict(kwargs), True)
+        return roundtrip(self.namespace[name](*args, **kwargs)), roundtrip(args)
+
+    def close(self) -> None:
+        pass
+
+
+def call_message(name: str, *args: Any) -> tuple[dict, list[bytes]]:
+    blobs: list[bytes] = []
+    return {"op": "call", "target": name, "args": wire.encode(list(args), blobs),
+            "kwargs": wire.encode({}, blobs)}, blobs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(1)  # as in the sandbox, so that only the sandbox differs
+
+    started = time.perf_counter()
+    zygote = Zygote()
+    print(f"isolation: {zygote.isolation}")
+    show("zygote start-up (imports torch)", [time.perf_counter() - started])
+
+    with zygote, tempfile.TemporaryDirectory() as folder:
+        settings = sandbox_settings([Path(folder)])
+        load = {"op": "load", "cells": [(1, SMALL)], "skip": [], "module_name": "submission"}
+
+        def spawn_and_load() -> None:
+            process = SandboxProcess(zygote, settings)
+            process.request(load, timeout=30, on_progress=lambda message: None)
+            process.close()
+        spawn_and_load()  # the first fork touches more of the zygote's pages
+        show("spawn + load a small submission", timed(spawn_and_load, args.repeat))
+
+        process = SandboxProcess(zygote, settings)
+        process.request(load, timeout=30, on_progress=lambda message: None)
+        tiny = call_message("echo", 1)
+        show("round trip, echo(1)", timed(lambda: process.request(*tiny), args.repeat * 10))
+        big = call_message("echo", np.zeros(2**17))  # 1 MB there and back
+        show("round trip, echo(1 MB array)", timed(lambda: process.request(*big), args.repeat * 5))
+        process.close()
+
+        print()
+        for exercise in ("numpy_rnn", "rnn_shapes"):
+            path = ROOT / "solutions" / f"{exercise}.py"
+            namespace: dict = {}
+            exec(compile(path.read_text(), str(path), "exec"), namespace)
+            sandboxed = lambda: grade_exercise(exercise, path, zygote, [path.parent])
+            in_process = lambda: run_graders(exercise, [lambda: InProcess(namespace)])
+            sandboxed(), in_process()  # warm: the graders' imports, the first sandbox
+            repeat = max(3, args.repeat // 4)
+            through, direct = timed(sandboxed, repeat), timed(in_process, repeat)
+            show(f"grade {exercise} through the sandbox", through)
+            show(f"grade {exercise} in this process", direct)
+            overhead = statistics.median(through) - statistics.median(direct)
+            print(f"{'  sandbox overhead per submission':<44} {overhead * 1000:9.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
