@@ -11,6 +11,7 @@ student is what is compared).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from make_class import make_class  # noqa: E402
 from autograder.nbgrader_course import DEFAULT_ASSIGNMENT, build_course  # noqa: E402
 
 BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}  # nbgrader runs alembic and jupyter
 
 
 class PeakMemory(threading.Thread):
@@ -51,7 +53,8 @@ class PeakMemory(threading.Thread):
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """(seconds, peak bytes) of a command."""
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env=ENV)
     memory = PeakMemory(process.pid)
     _, err = process.communicate()
     memory.running = False
@@ -63,7 +66,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
 def course_with_class(folder: Path, students: int) -> Path:
     build_course(folder, DEFAULT_ASSIGNMENT)
     subprocess.run([BIN / "nbgrader", "generate_assignment", DEFAULT_ASSIGNMENT, "--force"], cwd=folder,
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=ENV)
     make_class(folder, students, folder / "release" / DEFAULT_ASSIGNMENT, DEFAULT_ASSIGNMENT)
     return folder
 
