@@ -42,5 +42,5 @@ FLOAT32_ATOL = 1e-5            # comparing with torch's float32 computations
 
 # --- char-RNN training checks ---
 TRAIN_SEEDS = (0, 1, 2)        # seeds for the apple -> pple! runs
-UNSEEN_PAIRS = ("hello", "tensor", "abcdefgh")  # word -> word[1:] + "!", hidden = vocabulary size
+UNSEEN_PAIRS = ("hello", "tensor")  # word -> word[1:] + "!", hidden = vocabulary size
 CONVERGED_LOSS = 0.05          # final cross-entropy (recomputed by the grader) must be below this
