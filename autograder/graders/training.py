@@ -17,8 +17,10 @@ from autograder.sandbox.wire import ModuleData
 from .checks import build, fail, kind, module, unpack
 
 
-def rebuilt_net(data: Any, what: str) -> Callable[[torch.Tensor], torch.Tensor]:
-    """The student's Net rebuilt on the trusted side: its rnn and fc weights, wired as the contract says."""
+def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The student's Net rebuilt on the trusted side: its rnn and fc weights, wired as the contract
+    says (fc on every state of a batch-first RNN). batch_first=None keeps the student's own setting,
+    to reproduce what their net itself computes."""
     net = data
     if not isinstance(net, ModuleData):
         fail(f"{what} should be an nn.Module (the Net), but is {kind(net)}")
@@ -26,7 +28,8 @@ def rebuilt_net(data: Any, what: str) -> Callable[[torch.Tensor], torch.Tensor]:
         if name not in net.children:
             fail(f"{what} has no attribute {name} (an nn.{base})")
         module(net.children[name], f"{what}.{name}", base)
-    rnn = build(net.children["rnn"], f"{what}.rnn", batch_first=True)  # our wiring: (B, T, features)
+    overrides = {} if batch_first is None else {"batch_first": batch_first}
+    rnn = build(net.children["rnn"], f"{what}.rnn", **overrides)
     fc = build(net.children["fc"], f"{what}.fc")
 
     def forward(x: torch.Tensor) -> torch.Tensor:
