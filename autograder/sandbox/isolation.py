@@ -21,6 +21,7 @@ CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 32, 4096, 8192, 16384, 1 << 18
+MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 SCRATCH = Path("/tmp")
@@ -79,8 +80,8 @@ def _under(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _hide(path: Path, keep: list[Path], stage: Path) -> None:
-    """Cover path with an empty read-only tmpfs, bringing back the kept paths below it."""
+def _cover(path: Path, keep: list[Path], stage: Path, options: str, writable: bool = False) -> None:
+    """Mount a fresh tmpfs over path, bringing back (read-only) the kept paths below it."""
     kept = [k for k in keep if _under(k, path) and k != path and k.exists()]
     staged = []
     for i, k in enumerate(kept):
@@ -88,30 +89,38 @@ def _hide(path: Path, keep: list[Path], stage: Path) -> None:
         slot.mkdir()
         _mount(str(k), slot, None, MS_BIND | MS_REC)
         staged.append((slot, k))
-    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
+    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, options)
     for slot, k in staged:
         k.mkdir(parents=True, exist_ok=True)
         _mount(str(slot), k, None, MS_MOVE)
         _mount(None, k, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)  # kept, not writable
         slot.rmdir()
-    _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    if not writable:
+        _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+# Somewhere to stage kept paths while the folder holding them is covered (it is uncovered after).
+STAGES = (Path("/mnt"), Path("/media"), Path("/srv"), Path("/opt"), Path("/boot"))
 
 
 def confine_file_system(hide: list[str], keep: list[str], uid: int, scratch_bytes: int) -> None:
-    """Inside fresh namespaces: new /proc, private /tmp, hidden paths, read-only root."""
+    """Inside fresh namespaces: new /proc, private /tmp, hidden paths, read-only root.
+
+    Python (the kept paths) may live anywhere, even under /tmp (a checkout there): each covered
+    folder gets its kept paths back, read-only."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    keep_paths = [Path(k) for k in keep]
+    stage = next(d for d in STAGES if d.is_dir() and not any(_under(k, d) for k in keep_paths))
+    _mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=700")
+    scratch = f"size={scratch_bytes},mode=700,uid={uid},gid={uid}"
     for tmp in (SCRATCH, Path("/var/tmp"), Path("/dev/shm")):
         if tmp.is_dir():
-            _mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV,
-                   f"size={scratch_bytes},mode=700,uid={uid},gid={uid}")
-    stage = SCRATCH / ".stage"
-    stage.mkdir()
-    keep_paths = [Path(k) for k in keep]
+            _cover(tmp, keep_paths, stage, scratch, writable=True)
     for path in map(Path, hide):
-        if path.is_dir() and not _under(SCRATCH, path):
-            _hide(path, keep_paths, stage)
-    stage.rmdir()
+        if path.is_dir() and not _under(SCRATCH, path) and path != stage:
+            _cover(path, keep_paths, stage, "size=64k,mode=755")
+    _check(_libc.umount2(str(stage).encode(), MNT_DETACH), f"umount {stage}")
     _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
 
 
