@@ -63,3 +63,14 @@ def test_relative_paths_grade_the_same(tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "results.json").read_text())["score"] == 10
     assert ET.parse(tmp_path / "junit.xml").getroot().find("testsuite").get("failures") == "0"
+
+
+def test_graders_run_as_plain_pytest_on_a_submission(tmp_path):
+    """Instructors can run one exercise's graders with pytest itself (same sandbox, pytest's output)."""
+    buggy = tmp_path / "rnn_shapes.py"
+    buggy.write_text((SOLUTIONS / "rnn_shapes.py").read_text().replace(", batch_first=True)", ")"))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(ROOT / "autograder" / "graders" / "test_rnn_shapes.py"), "--submission", str(buggy)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "should build its nn.RNN with batch_first=True" in done.stdout
