@@ -1,8 +1,9 @@
 """What a sandboxed process does to itself before any student code runs (Linux).
 
-As root: private mount, PID, network, IPC and UTS namespaces; the kit's hidden files, other
-submissions and home directories covered by empty read-only tmpfs; a fresh size-limited tmpfs at
-/tmp as the only writable place; the root file system read-only; then an unprivileged user.
+As root: private mount, PID, network, IPC and UTS namespaces; every top-level folder but the
+system's own (/usr, /etc, ...) and the kit's hidden files covered by empty read-only tmpfs, with
+Python's own folders brought back read-only; a fresh size-limited tmpfs at /tmp as the only
+writable place; the root file system read-only; then an unprivileged user.
 Everywhere: its own session, resource limits (CPU, address space, processes, file size, no core
 files), a scrubbed environment and no inherited file descriptors but its own socket and output.
 """
@@ -99,28 +100,32 @@ def _cover(path: Path, keep: list[Path], stage: Path, options: str, writable: bo
         _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
-# Somewhere to stage kept paths while the folder holding them is covered (it is uncovered after).
+# Top-level folders a sandbox sees as they are (read-only): what Python and its libraries need.
+# Every other one (/home, /root, /work, /srv, /opt, /run, /var, /mnt, ...) is covered, so copies of
+# the kit elsewhere on the machine stay out of reach too; kept paths (Python itself) come back.
+VISIBLE = {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "dev", "proc", "sys", "tmp"}
+# Where kept paths wait while the folder holding them is covered (a covered folder itself).
 STAGES = (Path("/mnt"), Path("/media"), Path("/srv"), Path("/opt"), Path("/boot"))
 
 
 def confine_file_system(hide: list[str], keep: list[str], uid: int, scratch_bytes: int) -> None:
-    """Inside fresh namespaces: new /proc, private /tmp, hidden paths, read-only root.
-
-    Python (the kept paths) may live anywhere, even under /tmp (a checkout there): each covered
-    folder gets its kept paths back, read-only."""
+    """Inside fresh namespaces: new /proc, private /tmp and /dev/shm, every top-level folder but
+    VISIBLE covered, the hidden paths covered, the root file system read-only."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     keep_paths = [Path(k) for k in keep]
     stage = next(d for d in STAGES if d.is_dir() and not any(_under(k, d) for k in keep_paths))
     _mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=700")
     scratch = f"size={scratch_bytes},mode=700,uid={uid},gid={uid}"
-    for tmp in (SCRATCH, Path("/var/tmp"), Path("/dev/shm")):
+    for tmp in (SCRATCH, Path("/dev/shm")):
         if tmp.is_dir():
             _cover(tmp, keep_paths, stage, scratch, writable=True)
-    for path in map(Path, hide):
+    top = [p for p in Path("/").iterdir() if p.is_dir() and not p.is_symlink() and p.name not in VISIBLE]
+    for path in [*top, *map(Path, hide)]:
         if path.is_dir() and not _under(SCRATCH, path) and path != stage:
             _cover(path, keep_paths, stage, "size=64k,mode=755")
     _check(_libc.umount2(str(stage).encode(), MNT_DETACH), f"umount {stage}")
+    _cover(stage, [], stage, "size=4k,mode=755")
     _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
 
 
