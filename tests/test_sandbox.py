@@ -7,8 +7,10 @@ more drive StudentCode directly with sandboxes that misbehave at the wire level.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def _stack_has(name):
             return name.encode() in ctypes.string_at(start, end - start)
     return None
 
-def look(kit, graders, solutions, marker, port, secret_name):
+def look(kit, graders, solutions, marker, port, secret_name, elsewhere=()):
     status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
     limits = {name: list(resource.getrlimit(getattr(resource, name)))
               for name in ("RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_CORE")}
@@ -66,6 +68,7 @@ def look(kit, graders, solutions, marker, port, secret_name):
         "import_solutions": _try(lambda: importlib.import_module("solutions.numpy_rnn") and None),
         "import_graders": _try(lambda: importlib.import_module("autograder.graders.test_numpy_rnn") and None),
         "kit_listing": _try(lambda: sorted(os.listdir(kit))),
+        "elsewhere": {path: _try(lambda: open(path).read()[:50]) for path in elsewhere},
         "writes": {folder: _write(folder) for folder in
                    (kit, kit + "/autograder", kit + "/tests", "/work", "/", "/usr/lib", sys.prefix,
                     os.path.dirname(os.__file__), "/tmp")},
@@ -107,13 +110,26 @@ def seen(probe, tmp_path_factory):
     """What the probe saw from inside its sandbox (one call, shared by the tests)."""
     marker = tmp_path_factory.mktemp("marker") / "host-marker"
     marker.write_text("the sandbox must not see this")
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        server.setblocking(False)
-        port = server.getsockname()[1]
-        seen = probe.call("look", str(ROOT), str(config.GRADERS_DIR), str(ROOT / "solutions"), str(marker),
-                          port, SECRET_NAME)
-        with pytest.raises(BlockingIOError):
-            server.accept()
+    # Copies of the reference outside the kit (another checkout, a backup): out of reach too.
+    copies = []
+    for top in ("/srv", "/opt", "/var", "/home", "/work"):
+        if Path(top).is_dir():
+            copy = Path(tempfile.mkdtemp(prefix="kit-copy-", dir=top)) / "numpy_rnn.py"
+            copy.write_text((ROOT / "solutions" / "numpy_rnn.py").read_text())
+            copy.chmod(0o644), copy.parent.chmod(0o755)
+            copies.append(copy)
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as server:
+            server.setblocking(False)
+            port = server.getsockname()[1]
+            seen = probe.call("look", str(ROOT), str(config.GRADERS_DIR), str(ROOT / "solutions"), str(marker),
+                              port, SECRET_NAME, [str(c) for c in copies])
+            with pytest.raises(BlockingIOError):
+                server.accept()
+    finally:
+        for copy in copies:
+            shutil.rmtree(copy.parent)
+    assert copies
     return seen
 
 
@@ -137,6 +153,11 @@ def test_cannot_read_graders_or_solutions(seen):
     assert seen["graders_listing"] == []
     for key in ("graders_read", "solutions_read", "import_solutions", "import_graders"):
         assert seen[key].split(":")[0] in ("FileNotFoundError", "ModuleNotFoundError"), (key, seen[key])
+
+
+def test_cannot_read_copies_of_the_kit_elsewhere_on_the_machine(seen):
+    for path, outcome in seen["elsewhere"].items():
+        assert outcome.startswith("FileNotFoundError"), (path, outcome)
 
 
 def test_sees_only_the_kit_package_and_the_venv(seen):
