@@ -54,7 +54,6 @@ class StudentCode:
         self._fatal: str | None = None
         self._spent = 0.0
         self._outputs: list[str] = []
-        self.names: list[str] = []
         self._loaded = False
 
     # ---------------------------------------------------------------- calls for graders
@@ -166,7 +165,7 @@ class StudentCode:
         try:
             reply, _ = process.request(message, timeout=timeout,
                                        on_progress=lambda m: current.update(cell=m.get("progress")))
-            cell_errors, names = _load_report(reply)
+            cell_errors = _load_report(reply)
         except SandboxFailure as failure:
             self._collect_output(process)
             process.close()
@@ -191,7 +190,6 @@ class StudentCode:
                 where = f"cell {error.get('cell')}" if self.source.module_name == "__main__" else "the file"
                 message = str(error.get("message") or "")[:300]
                 self.problems.append(f"{where} raised {error.get('type')}" + (f": {message}" if message else ""))
-            self.names = names
         self._process = process
 
     def _stop(self) -> None:
@@ -209,12 +207,12 @@ class StudentCode:
                                f"{config.OUTPUT_KEEP_BYTES} are kept)")
 
 
-def _load_report(reply: dict) -> tuple[list[dict], list[str]]:
-    """The cell errors and names a load reply reports; the submission may have forged the reply."""
-    errors, names = reply.get("cell_errors", []), reply.get("names", [])
-    if not (isinstance(errors, list) and all(isinstance(e, dict) for e in errors) and isinstance(names, list)):
+def _load_report(reply: dict) -> list[dict]:
+    """The cell errors a load reply reports; the submission may have forged the reply."""
+    errors = reply.get("cell_errors", [])
+    if not (isinstance(errors, list) and all(isinstance(e, dict) for e in errors)):
         raise SandboxFailure("garbage", "sent an unreadable reply (not a report of the cells it ran)")
-    return errors[:20], [str(n) for n in names][:1000]
+    return errors[:20]
 
 
 def _error_message(label: str, error: dict) -> str:

@@ -165,7 +165,7 @@ def render_summary(reports: dict[str, Report], histogram_name: str | None) -> st
     body.append("</section>")
 
     # Slowest submissions.
-    body.append(f'<section class="card"><h2>Slowest submissions</h2>')
+    body.append('<section class="card"><h2>Slowest submissions</h2>')
     if s.slowest:
         rows = [f'<tr><td>{_student(student)}</td><td>{one_line(exercise)}</td><td class="num">{seconds:.1f}</td></tr>'
                 for student, exercise, seconds in s.slowest]

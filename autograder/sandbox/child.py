@@ -114,8 +114,7 @@ class Child:
                 cell_errors.append({"cell": index, **_describe(error)})
             finally:
                 _flush()
-        names = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("_"))
-        return {"ok": True, "cell_errors": cell_errors, "names": names}
+        return {"ok": True, "cell_errors": cell_errors}
 
     # ---------------------------------------------------------------- calls
     def call(self, message: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:

@@ -1,5 +1,5 @@
 # attack: while being loaded, writing its own "load finished" reply to the request socket (fd 3),
-#   with fields of the wrong types (cell_errors and names numbers), then sleeping
+#   with a field of the wrong type (cell_errors a number), then sleeping
 # expect: the malformed reply is treated as garbage: the process is stopped, every test says so,
 #   and no grader crashes with "please tell your instructor"
 # exercise: numpy_rnn
