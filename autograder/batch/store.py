@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .. import config
-from ..commands.output import write_atomically
+from ..files import write_atomically
 from ..grading.results import ExerciseResult, TestResult
 from .discover import Job
 

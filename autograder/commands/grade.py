@@ -8,7 +8,7 @@ from .. import config
 from ..grading.results import Report
 from ..load import SubmissionError, exercise_files
 from ..reports import FORMATS, render
-from .output import write_atomically
+from ..files import write_atomically
 
 
 def score_table(reports: list[Report]) -> str:

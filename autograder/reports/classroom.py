@@ -23,7 +23,7 @@ import math
 from pathlib import Path
 
 from .. import config
-from ..commands.output import write_atomically
+from ..files import write_atomically
 from ..grading.results import Report
 from . import gradescope, html, markdown, plots, summary
 

@@ -16,12 +16,11 @@ import functools
 import importlib.util
 import io
 import math
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograder.files import write_atomically
 from autograder.grading.results import ExerciseResult
 
 PLOT_EXERCISE = "char_rnn"
@@ -75,21 +74,6 @@ def reference_losses() -> tuple[float, ...]:
 
 # --- drawing helpers ---
 
-def _write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the whole new one (the binary twin of commands.output.write_atomically)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o644)  # mkstemp makes 0600: pages and images are meant to be shared
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _save_png(canvas, path: Path) -> None:
     """Encode what `canvas` holds now (animated artists included) as an RGB PNG at `path`."""
     from PIL import Image  # a dependency of matplotlib
@@ -98,7 +82,7 @@ def _save_png(canvas, path: Path) -> None:
                              "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=3)  # 6 (the default) costs twice the time for 8 % less
-    _write_bytes_atomically(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue())
 
 
 def _figure(size=SIZE_IN):
