@@ -126,7 +126,7 @@ def test_zip_layout_and_pins(autograder_zip):
     assert torch_line < setup.index("requirements.txt") < setup.index('"$SOURCE/kit"')
     pip_installs = [line for line in setup.splitlines() if "pip install" in line and not line.lstrip().startswith("#")]
     assert not [line for line in pip_installs if re.search(r"\btorch\b(?!==2\.13\.0\b)", line)], pip_installs
-    assert f'"python$PYTHON_VERSION" -m venv' in setup and f'PYTHON_VERSION="{sys.version_info.major}.{sys.version_info.minor}"' in setup
+    assert '"python$PYTHON_VERSION" -m venv' in setup and f'PYTHON_VERSION="{sys.version_info.major}.{sys.version_info.minor}"' in setup
 
 
 def test_scripts_are_valid_shell(autograder_zip, tmp_path):

@@ -6,9 +6,11 @@ more drive StudentCode directly with sandboxes that misbehave at the wire level.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import autograder
 from autograder import config
 from autograder.grading.run import open_student_code
 from autograder.grading.student_code import StudentCode, StudentCodeError
@@ -261,12 +262,6 @@ def test_a_used_up_budget_leaves_no_sandbox_running(student, zygote, monkeypatch
 def test_limited_mode_still_grades_and_contains_crashes(tmp_path):
     """Where namespaces are not allowed (e.g. Docker without CAP_SYS_ADMIN) grading still works:
     forced off here, the reference gets full marks and a hang or a crash costs only its tests."""
-    import json
-    import subprocess
-    import sys
-
-    from autograder import config
-
     hang = tmp_path / "numpy_rnn.py"
     hang.write_text((config.PACKAGE_DIR.parent / "solutions" / "numpy_rnn.py").read_text()
                     + "\ndef init_rnn_params(*args, **kwargs):\n    import os\n    os._exit(3)\n")
