@@ -5,57 +5,15 @@ import argparse
 import os
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from .. import config
-from ..batch.discover import Job, discover
-from ..batch.progress import Progress
-from ..batch.store import ResultStore
-from ..grading.results import ExerciseResult, Report
 from ..load import SubmissionError
 from .grade import score_table
 
 
-def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None,
-                quiet: bool = False) -> dict[str, Report]:
-    """Grade what is not graded yet; return every student's report (stored and new)."""
-    from ..batch.workers import WorkerPool
-
-    all_jobs = discover(root, exercises)
-    store = ResultStore(out)
-    results: dict[Job, ExerciseResult] = {}
-    for job in all_jobs:
-        stored = store.load(job)
-        if stored is not None:
-            results[job] = stored
-    todo = [job for job in all_jobs if job not in results]
-    students = sorted({job.student for job in all_jobs})
-    remaining = defaultdict(int)
-    for job in todo:
-        remaining[job.student] += 1
-    progress = Progress(len(students), len(students) - len(remaining), stream=open(os.devnull, "w") if quiet else sys.stderr)
-    if todo:
-        pool = WorkerPool(jobs, hide=[root.resolve(), out.resolve()])
-        try:
-            for job, result in pool.grade(todo):
-                results[job] = result
-                store.save(job, results[job])
-                remaining[job.student] -= 1
-                if remaining[job.student] == 0:
-                    progress.advance()
-        except BaseException:
-            pool.close(cancel=True)
-            raise
-        pool.close()
-    reports: dict[str, Report] = {}
-    for job in all_jobs:
-        report = reports.setdefault(job.student, Report(submission=job.student))
-        report.exercises.append(results[job])
-    return reports
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..batch.grade_class import grade_class
     from ..reports.classroom import write_class_reports
 
     if not args.submissions.is_dir():

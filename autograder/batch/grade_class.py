@@ -1,0 +1,46 @@
+"""Grading a class: what is stored is kept, what is missing or changed is graded by the pool."""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from ..grading.results import ExerciseResult, Report
+from .discover import Job, discover
+from .progress import Progress
+from .store import ResultStore
+from .workers import WorkerPool
+
+
+def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None) -> dict[str, Report]:
+    """Grade what is not graded yet; return every student's report (stored and new)."""
+    all_jobs = discover(root, exercises)
+    store = ResultStore(out)
+    results: dict[Job, ExerciseResult] = {}
+    for job in all_jobs:
+        stored = store.load(job)
+        if stored is not None:
+            results[job] = stored
+    todo = [job for job in all_jobs if job not in results]
+    students = sorted({job.student for job in all_jobs})
+    remaining = defaultdict(int)
+    for job in todo:
+        remaining[job.student] += 1
+    progress = Progress(len(students), already=len(students) - len(remaining))
+    if todo:
+        pool = WorkerPool(jobs, hide=[root.resolve(), out.resolve()])
+        try:
+            for job, result in pool.grade(todo):
+                results[job] = result
+                store.save(job, results[job])
+                remaining[job.student] -= 1
+                if remaining[job.student] == 0:
+                    progress.advance()
+        except BaseException:
+            pool.close(cancel=True)
+            raise
+        pool.close()
+    reports: dict[str, Report] = {}
+    for job in all_jobs:
+        report = reports.setdefault(job.student, Report(submission=job.student))
+        report.exercises.append(results[job])
+    return reports
