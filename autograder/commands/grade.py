@@ -5,24 +5,10 @@ import argparse
 from pathlib import Path
 
 from .. import config
-from ..grading.results import Report
 from ..load import SubmissionError, exercise_files
 from ..reports import FORMATS, render
+from ..reports.text import score_table
 from ..files import write_atomically
-
-
-def score_table(reports: list[Report]) -> str:
-    """One row per submission, one column per exercise."""
-    exercises = [e for e in config.EXERCISES if any(x.exercise == e for r in reports for x in r.exercises)]
-    header = ["submission", *exercises, "total"]
-    rows = []
-    for report in reports:
-        by_name = {e.exercise: e for e in report.exercises}
-        cells = [f"{by_name[e].score:g} / {by_name[e].max_score:g}" if e in by_name else "-" for e in exercises]
-        rows.append([report.submission, *cells, f"{report.score:g} / {report.max_score:g}"])
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
 def report_spec(text: str) -> tuple[str, Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import config
 from ..load import SubmissionError
-from .grade import score_table
+from ..reports.text import score_table
 
 
 def run(args: argparse.Namespace) -> int:
