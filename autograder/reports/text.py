@@ -5,7 +5,6 @@ import re
 import textwrap
 
 from autograder import config
-
 from autograder.grading.results import ExerciseResult, Report
 
 
