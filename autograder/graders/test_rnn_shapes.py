@@ -1,8 +1,14 @@
-"""Graders of exercise 2: the shapes nn.RNN returns, checked against torch itself."""
+"""Graders of exercise 2: the shapes nn.RNN returns, checked against torch itself.
+
+Both functions are called in every form the contract allows: defaults omitted, positional in the
+contract's order, keywords (as the tutorial's public checks call them); every configuration has
+input_size != hidden_size, so a shape that echoes the wrong size shows.
+"""
 from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -11,89 +17,135 @@ from .checks import build, fail, kind, module, unpack
 
 points = pytest.mark.points
 
+PARAMETERS = ("batch_size", "time_steps", "input_size", "hidden_size", "num_layers", "bidirectional")
+# (batch_size, time_steps, input_size, hidden_size): the tutorial's, then others (batch > 1, T = 1)
+SIZES = [(1, 10, 5, 8), (3, 4, 2, 6), (2, 1, 7, 3)]
 # (batch_size, time_steps, input_size, hidden_size, num_layers, bidirectional)
-TUTORIAL = [(1, 10, 5, 8, 1, False), (1, 10, 5, 8, 2, False), (1, 10, 5, 8, 2, True)]
 MANY = [
-    (batch, steps, 3 + layers, hidden, layers, bidirectional)
+    (batch, steps, 2 + layers + hidden, hidden, layers, bidirectional)
     for (batch, steps, hidden), layers, bidirectional in itertools.product(
         [(2, 7, 4), (5, 1, 6), (3, 12, 3)], [1, 2, 3], [False, True])
 ]
-MODULES = [(5, 8, 1, False), (3, 4, 2, False), (4, 6, 2, True), (2, 3, 3, True)]
+MODULES = [(5, 8, 1, False), (3, 4, 2, False), (4, 6, 2, True), (2, 3, 3, True), (6, 2, 1, True)]
 
 
-def torch_shapes(batch: int, steps: int, input_size: int, hidden: int, layers: int, bidirectional: bool) -> tuple:
-    """What torch itself reports for this configuration."""
-    rnn = nn.RNN(input_size, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
+def torch_shapes(batch_size: int, time_steps: int, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bidirectional: bool = False) -> tuple:
+    """What torch itself reports for this configuration (the contract's parameters)."""
+    rnn = nn.RNN(input_size, hidden_size, num_layers=num_layers, bidirectional=bidirectional, batch_first=True)
     with torch.no_grad():
-        output, h_n = rnn(torch.randn(batch, steps, input_size))
+        output, h_n = rnn(torch.randn(batch_size, time_steps, input_size))
     return tuple(output.shape), tuple(h_n.shape)
 
 
-def call_text(case: tuple) -> str:
-    batch, steps, input_size, hidden, layers, bidirectional = case
-    return (f"rnn_output_shapes(batch_size={batch}, time_steps={steps}, input_size={input_size}, "
-            f"hidden_size={hidden}, num_layers={layers}, bidirectional={bidirectional})")
+def call_text(args: tuple, kwargs: dict) -> str:
+    return "rnn_output_shapes(" + ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())]) + ")"
 
 
-def check_shapes(student, cases: list[tuple]) -> None:
-    for case in cases:
-        what = call_text(case)
-        output_shape, h_n_shape = unpack(student.call("rnn_output_shapes", *case), 2, what)
-        expected_output, expected_h_n = torch_shapes(*case)
-        for name, got, expected in (("output", output_shape, expected_output), ("h_n", h_n_shape, expected_h_n)):
-            got_tuple = tuple(got) if isinstance(got, (tuple, list)) else got
-            if got_tuple != expected:
-                fail(f"{what}: the {name} shape should be {expected}, got {got_tuple!r}")
+def shapes(student, *args, **kwargs) -> tuple[tuple, tuple]:
+    """The student's (output shape, h_n shape) for this call, checked against torch's."""
+    what = call_text(args, kwargs)
+    got = unpack(student.call("rnn_output_shapes", *args, **kwargs), 2, what)
+    expected = torch_shapes(*args, **kwargs)
+    for name, shape, want in zip(("output", "h_n"), got, expected):
+        as_tuple = tuple(shape) if isinstance(shape, (tuple, list)) else shape
+        if as_tuple != want:
+            shown = tuple(int(n) if isinstance(n, np.integer) else n for n in as_tuple) \
+                if isinstance(as_tuple, tuple) else kind(shape)
+            fail(f"{what}: the {name} shape should be {want}, got {shown}")
+    return got
+
+
+@points(1)
+def test_rnn_output_shapes_defaults(student):
+    """rnn_output_shapes with num_layers and bidirectional left out gives one unidirectional layer's shapes"""
+    for size in SIZES:
+        shapes(student, *size)
 
 
 @points(2)
-def test_rnn_output_shapes_tutorial(student):
-    """rnn_output_shapes gives the tutorial's shapes (one layer, two layers, two layers bidirectional)"""
-    check_shapes(student, TUTORIAL)
+def test_rnn_output_shapes_keywords(student):
+    """rnn_output_shapes takes num_layers and bidirectional (and every other argument) by keyword, as the tutorial calls it"""
+    for size in SIZES:
+        shapes(student, *size, num_layers=2)
+        shapes(student, *size, bidirectional=True)
+        shapes(student, *size, num_layers=2, bidirectional=True)
+        shapes(student, *size, bidirectional=False, num_layers=3)
+    keywords = dict(zip(PARAMETERS, (2, 3, 4, 6, 2, True)))
+    shapes(student, **dict(reversed(keywords.items())))
 
 
 @points(3)
 def test_rnn_output_shapes_many_configurations(student):
-    """rnn_output_shapes is right for other batch sizes, lengths, sizes, layers and directions"""
-    check_shapes(student, MANY)
+    """rnn_output_shapes, called positionally, is right for other batch sizes, lengths, sizes, 1-3 layers and both directions"""
+    for case in MANY:
+        shapes(student, *case)
 
 
 @points(1)
 def test_rnn_output_shapes_are_tuples_of_ints(student):
-    """rnn_output_shapes returns two tuples of Python ints"""
-    what = call_text(TUTORIAL[0])
-    for name, shape in zip(("output", "h_n"), unpack(student.call("rnn_output_shapes", *TUTORIAL[0]), 2, what)):
-        if not isinstance(shape, tuple) or not all(type(n) is int for n in shape):
-            fail(f"{what}: the {name} shape should be a tuple of ints like (1, 10, 8), but is {kind(shape)} "
-                 "(tuple(t.shape) gives one)")
+    """rnn_output_shapes returns the right shapes as two tuples of Python ints"""
+    args = (3, 4, 2, 6, 2, True)
+    what = call_text(args, {})
+    for name, shape in zip(("output", "h_n"), shapes(student, *args)):
+        if not isinstance(shape, tuple):
+            fail(f"{what}: the {name} shape should be a tuple, but is {kind(shape)}: return tuple(output.shape)")
+        wrong = next((n for n in shape if type(n) is not int), None)
+        if wrong is not None:
+            numpy = isinstance(wrong, np.generic)
+            fail(f"{what}: the {name} shape should hold Python ints, but its items are "
+                 f"{'np.' + type(wrong).__name__ + ' (NumPy integers)' if numpy else type(wrong).__name__}: "
+                 "return tuple(output.shape) of the torch.Size itself (its items are ints), or convert each "
+                 "item with int(n)")
 
 
-@points(1)
-def test_make_rnn_returns_batch_first_rnn(student):
-    """make_rnn returns an nn.RNN with batch_first=True"""
-    rnn = module(student.call("make_rnn", 5, 8), "make_rnn(5, 8)", "RNN")
-    if rnn.config.get("batch_first") is not True:
-        fail("make_rnn(5, 8) should build its nn.RNN with batch_first=True, so inputs are (batch, time, features)")
+def rnn_of(student, what: str, *args, **kwargs) -> nn.RNN:
+    """make_rnn(*args, **kwargs) as a trusted nn.RNN rebuilt from its weights, batch_first checked."""
+    data = module(student.call("make_rnn", *args, **kwargs), what, "RNN")
+    rnn = build(data, what)  # its weights must fit its configuration
+    if rnn.batch_first is not True:
+        fail(f"{what} should build its nn.RNN with batch_first=True, so inputs are (batch, time, features); "
+             f"got batch_first={rnn.batch_first!r}")
+    if rnn.nonlinearity != "tanh":
+        fail(f"{what} should build tanh cells (nn.RNN's default nonlinearity), got nonlinearity="
+             f"{rnn.nonlinearity!r}")
+    return rnn
 
 
-@points(2)
-def test_make_rnn_configuration(student):
-    """make_rnn builds the sizes, layers and directions it is asked for"""
-    for input_size, hidden, layers, bidirectional in MODULES:
-        what = f"make_rnn({input_size}, {hidden}, num_layers={layers}, bidirectional={bidirectional})"
-        data = module(student.call("make_rnn", input_size, hidden, num_layers=layers, bidirectional=bidirectional),
-                      what, "RNN")
-        rnn = build(data, what)  # its weights must fit its configuration
-        got = (rnn.input_size, rnn.hidden_size, rnn.num_layers, rnn.bidirectional)
-        if got != (input_size, hidden, layers, bidirectional):
-            fail(f"{what} built nn.RNN(input_size={got[0]}, hidden_size={got[1]}, num_layers={got[2]}, "
-                 f"bidirectional={got[3]})")
+def check_configuration(rnn: nn.RNN, what: str, input_size: int, hidden: int, layers: int,
+                        bidirectional: bool) -> None:
+    got = (rnn.input_size, rnn.hidden_size, rnn.num_layers, rnn.bidirectional)
+    if got != (input_size, hidden, layers, bidirectional):
+        fail(f"{what} should build nn.RNN(input_size={input_size}, hidden_size={hidden}, num_layers={layers}, "
+             f"bidirectional={bidirectional}), got nn.RNN(input_size={got[0]!r}, hidden_size={got[1]!r}, "
+             f"num_layers={got[2]!r}, bidirectional={got[3]!r})")
 
 
 @points(1)
 def test_make_rnn_defaults(student):
-    """make_rnn without num_layers and bidirectional builds one unidirectional layer"""
-    rnn = build(module(student.call("make_rnn", 4, 6), "make_rnn(4, 6)", "RNN"), "make_rnn(4, 6)")
-    if rnn.num_layers != 1 or rnn.bidirectional:
-        fail(f"make_rnn(4, 6) should default to num_layers=1, bidirectional=False; got num_layers="
-             f"{rnn.num_layers}, bidirectional={rnn.bidirectional}")
+    """make_rnn(input_size, hidden_size) builds one unidirectional layer of tanh cells with batch_first=True"""
+    for input_size, hidden in ((5, 8), (4, 6)):
+        what = f"make_rnn({input_size}, {hidden})"
+        check_configuration(rnn_of(student, what, input_size, hidden), what, input_size, hidden, 1, False)
+
+
+@points(1)
+def test_make_rnn_configuration(student):
+    """make_rnn builds the sizes, layers and directions it is asked for by keyword"""
+    for input_size, hidden, layers, bidirectional in MODULES:
+        what = f"make_rnn({input_size}, {hidden}, num_layers={layers}, bidirectional={bidirectional})"
+        rnn = rnn_of(student, what, input_size, hidden, num_layers=layers, bidirectional=bidirectional)
+        check_configuration(rnn, what, input_size, hidden, layers, bidirectional)
+    what = "make_rnn(input_size=3, hidden_size=7, bidirectional=True)"
+    check_configuration(rnn_of(student, what, input_size=3, hidden_size=7, bidirectional=True), what, 3, 7, 1, True)
+
+
+@points(1)
+def test_make_rnn_positional(student):
+    """make_rnn(input_size, hidden_size, num_layers, bidirectional) takes its arguments in the contract's order"""
+    for input_size, hidden, layers, bidirectional in MODULES:
+        what = f"make_rnn({input_size}, {hidden}, {layers}, {bidirectional})"
+        rnn = rnn_of(student, what, input_size, hidden, layers, bidirectional)
+        check_configuration(rnn, what, input_size, hidden, layers, bidirectional)
+    what = "make_rnn(4, 6, 3)"
+    check_configuration(rnn_of(student, what, 4, 6, 3), what, 4, 6, 3, False)

@@ -26,6 +26,14 @@ class Bug:
         return reference.replace(self.old, self.new)
 
 
+# The reference's rnn_forward, whole: bugs that keep state between calls replace all of it.
+FORWARD = (
+    "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+    '    """Run the cell over inputs (T, input_size); return h_1..h_T stacked as (T, hidden)."""\n'
+    "    h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n    for x_t in inputs:\n"
+    "        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)\n    return np.stack(states)"
+)
+
 BUGS = [
     # ------------------------------------------------------------------ numpy_rnn
     Bug("numpy_rnn", "transposed_Wh", "Wh @ h_prev", "Wh.T @ h_prev",
@@ -58,7 +66,7 @@ BUGS = [
         "    for x_t in inputs:\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)",
         "h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n"
         "    for x_t in inputs:\n        h[:] = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h.copy())",
-        ("test_rnn_forward_does_not_modify_arguments",), "writes the new state into h0's memory"),
+        ("test_rnn_cell_step_and_rnn_forward_leave_arguments_unchanged",), "writes the new state into h0's memory"),
     Bug("numpy_rnn", "ignores_seed", "np.random.default_rng(seed)", "np.random.default_rng()",
         ("test_init_rnn_params_seed",), "draws fresh random weights whatever the seed"),
     Bug("numpy_rnn", "swapped_Wx_shape", "size=(hidden_size, input_size)", "size=(input_size, hidden_size)",
@@ -71,15 +79,76 @@ BUGS = [
         ("test_rnn_weights_from_torch_shapes_and_dtype",), "transposes weight_ih"),
     Bug("numpy_rnn", "torch_weights_float32", ".double().numpy()", ".numpy()",
         ("test_rnn_weights_from_torch_shapes_and_dtype",), "keeps torch's float32"),
+    # --- call forms: seed 0, the seed by position, h0 by position
+    Bug("numpy_rnn", "seed_zero_is_no_seed", "rng = np.random.default_rng(seed)",
+        "rng = np.random.default_rng(seed) if seed else np.random.default_rng()",
+        ("test_init_rnn_params_seed",), "`if seed:` treats seed 0 as no seed: fresh weights on every call"),
+    Bug("numpy_rnn", "seed_not_third_parameter", "seed: int | None = None):",
+        "scale: float = 0.3, seed: int | None = None):", ("test_init_rnn_params_seed",),
+        "an extra parameter before seed: init_rnn_params(3, 4, 1) sets the scale, not the seed"),
+    Bug("numpy_rnn", "h0_keyword_only", "def rnn_forward(inputs, Wx, Wh, b, h0=None):",
+        "def rnn_forward(inputs, Wx, Wh, b, *, h0=None):", ("test_rnn_forward_uses_h0",),
+        "h0 is keyword-only: rnn_forward(inputs, Wx, Wh, b, h0) raises TypeError"),
+    Bug("numpy_rnn", "h0_truthiness", "h = np.zeros(Wh.shape[0]) if h0 is None else h0",
+        "h = h0 if h0 else np.zeros(Wh.shape[0])", ("test_rnn_forward_uses_h0",),
+        "`if h0` on an array raises 'truth value of an array is ambiguous' whenever h0 is given"),
+    # --- integer and float32 inputs
+    Bug("numpy_rnn", "states_take_inputs_dtype", "    states = []\n    for x_t in inputs:\n"
+        "        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)\n    return np.stack(states)",
+        "    states = np.zeros_like(inputs, shape=(len(inputs), Wh.shape[0]))\n"
+        "    for t, x_t in enumerate(inputs):\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "        states[t] = h\n    return states",
+        ("test_rnn_forward_integer_and_float32_inputs",),
+        "preallocates the states with np.zeros_like(inputs): one-hot int inputs truncate every tanh to 0"),
+    Bug("numpy_rnn", "cell_keeps_input_dtype", "return np.tanh(Wx @ x_t + Wh @ h_prev + b)",
+        "return np.tanh(Wx @ x_t + Wh @ h_prev + b).astype(x_t.dtype)",
+        ("test_rnn_cell_step_integer_and_float32_inputs", "test_rnn_forward_integer_and_float32_inputs"),
+        "casts the new state to x_t's dtype: an int64 x_t gives an int state of zeros"),
+    # --- state carried between calls
+    Bug("numpy_rnn", "states_in_a_reused_buffer", FORWARD,
+        "_BUFFERS = {}  # one output array per shape, allocated once\n\n\n"
+        "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    h = np.zeros(Wh.shape[0]) if h0 is None else h0\n"
+        "    states = _BUFFERS.setdefault((len(inputs), Wh.shape[0]), np.empty((len(inputs), Wh.shape[0])))\n"
+        "    for t, x_t in enumerate(inputs):\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "        states[t] = h\n    return states",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "returns a module-level buffer: the next call of the same shape overwrites an earlier result"),
+    Bug("numpy_rnn", "h_carried_between_calls", FORWARD,
+        "_last = {}  # the last state of the previous call, by hidden size\n\n\n"
+        "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    h = _last.get(Wh.shape[0], np.zeros(Wh.shape[0])) if h0 is None else h0\n"
+        "    states = []\n    for x_t in inputs:\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "        states.append(h)\n    _last[Wh.shape[0]] = h\n    return np.stack(states)",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "without h0 it continues from the last state of the previous call instead of zeros"),
+    Bug("numpy_rnn", "cache_keyed_on_shapes", FORWARD,
+        "_CACHE = {}\n\n\ndef rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    key = (inputs.shape, Wx.shape, h0 is None)  # forgets to key on the values\n"
+        "    if key not in _CACHE:\n"
+        "        h = np.zeros(Wh.shape[0]) if h0 is None else h0\n        states = []\n"
+        "        for x_t in inputs:\n            h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "            states.append(h)\n        _CACHE[key] = np.stack(states)\n    return _CACHE[key].copy()",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "memoises results on the shapes only: a second sequence of the same shapes gets the first's states"),
+    # --- arguments changed in place (crossing the sandbox as copies)
+    Bug("numpy_rnn", "cell_writes_into_h_prev", "    return np.tanh(Wx @ x_t + Wh @ h_prev + b)",
+        "    h_prev[:] = np.tanh(Wx @ x_t + Wh @ h_prev + b)\n    return h_prev",
+        ("test_rnn_cell_step_and_rnn_forward_leave_arguments_unchanged",),
+        "the cell overwrites h_prev with the new state (its result is right, the caller's state is gone)"),
+    Bug("numpy_rnn", "bias_summed_in_place", "    b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().double().numpy()",
+        "    b = rnn.bias_ih_l0.data\n    b += rnn.bias_hh_l0.data\n    b = b.double().numpy()",
+        ("test_rnn_weights_from_torch_leaves_module_unchanged",),
+        "adds bias_hh into bias_ih's storage: the right b once, and the module's bias changed for good"),
     # ------------------------------------------------------------------ rnn_shapes
     Bug("rnn_shapes", "no_batch_first", "bidirectional=bidirectional, batch_first=True)",
         "bidirectional=bidirectional)",
-        ("test_make_rnn_returns_batch_first_rnn", "test_rnn_output_shapes_many_configurations"),
+        ("test_make_rnn_defaults", "test_rnn_output_shapes_many_configurations"),
         "forgets batch_first=True: batch and time axes are swapped"),
     Bug("rnn_shapes", "ignores_bidirectional", "bidirectional=bidirectional, batch_first", "batch_first",
-        ("test_make_rnn_configuration", "test_rnn_output_shapes_tutorial"), "drops bidirectional"),
+        ("test_make_rnn_configuration", "test_rnn_output_shapes_keywords"), "drops bidirectional"),
     Bug("rnn_shapes", "ignores_num_layers", "num_layers=num_layers,\n", "\n",
-        ("test_make_rnn_configuration", "test_rnn_output_shapes_tutorial"), "always one layer"),
+        ("test_make_rnn_configuration", "test_rnn_output_shapes_keywords"), "always one layer"),
     Bug("rnn_shapes", "hard_coded_batch_of_one", "return tuple(output.shape), tuple(h_n.shape)",
         "directions = 2 if bidirectional else 1\n"
         "    return (1, time_steps, directions * hidden_size), (num_layers * directions, 1, hidden_size)",
@@ -87,13 +156,62 @@ BUGS = [
     Bug("rnn_shapes", "h_n_ignores_directions", "return tuple(output.shape), tuple(h_n.shape)",
         "directions = 2 if bidirectional else 1\n"
         "    return (batch_size, time_steps, directions * hidden_size), (num_layers, batch_size, hidden_size)",
-        ("test_rnn_output_shapes_tutorial",), "h_n has layers * directions entries, not layers"),
+        ("test_rnn_output_shapes_keywords",), "h_n has layers * directions entries, not layers"),
     Bug("rnn_shapes", "swapped_results", "return tuple(output.shape), tuple(h_n.shape)",
-        "return tuple(h_n.shape), tuple(output.shape)", ("test_rnn_output_shapes_tutorial",),
+        "return tuple(h_n.shape), tuple(output.shape)", ("test_rnn_output_shapes_defaults",),
         "returns (h_n shape, output shape)"),
     Bug("rnn_shapes", "returns_lists", "return tuple(output.shape), tuple(h_n.shape)",
         "return list(output.shape), list(h_n.shape)", ("test_rnn_output_shapes_are_tuples_of_ints",),
         "lists instead of tuples"),
+    # --- call forms: positional make_rnn, defaults omitted, keywords
+    Bug("rnn_shapes", "make_rnn_parameters_swapped",
+        "def make_rnn(input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False)",
+        "def make_rnn(input_size: int, hidden_size: int, bidirectional: bool = False, num_layers: int = 1)",
+        ("test_make_rnn_positional",), "bidirectional before num_layers: make_rnn(5, 8, 2, True) is wrong"),
+    Bug("rnn_shapes", "make_rnn_partial_of_nn_rnn",
+        "def make_rnn(input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False) -> nn.RNN:\n"
+        "    return nn.RNN(input_size, hidden_size, num_layers=num_layers,\n"
+        "                  bidirectional=bidirectional, batch_first=True)",
+        "import functools\n\nmake_rnn = functools.partial(nn.RNN, batch_first=True)",
+        ("test_make_rnn_positional",),
+        "functools.partial(nn.RNN, batch_first=True): nn.RNN's third and fourth parameters are num_layers "
+        "and nonlinearity, so make_rnn(5, 8, 2, True) asks for nonlinearity True"),
+    Bug("rnn_shapes", "make_rnn_default_two_layers", "num_layers: int = 1, bidirectional: bool = False) -> nn.RNN:",
+        "num_layers: int = 2, bidirectional: bool = False) -> nn.RNN:", ("test_make_rnn_defaults",),
+        "make_rnn defaults to the tutorial's second configuration, two layers"),
+    Bug("rnn_shapes", "relu_cells", "nn.RNN(input_size, hidden_size, num_layers=num_layers,",
+        'nn.RNN(input_size, hidden_size, num_layers=num_layers, nonlinearity="relu",',
+        ("test_make_rnn_defaults",), "ReLU cells instead of tanh"),
+    Bug("rnn_shapes", "shapes_default_two_layers", "                      num_layers: int = 1,",
+        "                      num_layers: int = 2,", ("test_rnn_output_shapes_defaults",),
+        "rnn_output_shapes defaults to two layers"),
+    Bug("rnn_shapes", "shapes_keyword_renamed", "num_layers: int = 1, bidirectional: bool = False):\n"
+        '    """Run a real nn.RNN on random data and report (output.shape, h_n.shape) as tuples."""\n'
+        "    rnn = make_rnn(input_size, hidden_size, num_layers, bidirectional)",
+        "layers: int = 1, bidirectional: bool = False):\n"
+        "    rnn = make_rnn(input_size, hidden_size, layers, bidirectional)",
+        ("test_rnn_output_shapes_keywords",), "calls its parameter layers: num_layers=2 raises TypeError"),
+    # --- hard-coded answers, NumPy ints, state between calls
+    Bug("rnn_shapes", "tutorial_sizes_hard_coded", "return tuple(output.shape), tuple(h_n.shape)",
+        "directions = 2 if bidirectional else 1\n"
+        "    return (1, 10, directions * 8), (num_layers * directions, 1, 8)",
+        ("test_rnn_output_shapes_defaults", "test_rnn_output_shapes_keywords",
+         "test_rnn_output_shapes_many_configurations"),
+        "the tutorial's batch 1, 10 steps and 8 hidden units written in: passes the public checks only"),
+    Bug("rnn_shapes", "numpy_int_shapes", "return tuple(output.shape), tuple(h_n.shape)",
+        "return tuple(torch.tensor(output.shape).numpy()), tuple(torch.tensor(h_n.shape).numpy())",
+        ("test_rnn_output_shapes_are_tuples_of_ints",), "the shapes go through a NumPy array: np.int64 items"),
+    Bug("rnn_shapes", "rnn_cached_by_sizes", "num_layers: int = 1, bidirectional: bool = False):\n"
+        '    """Run a real nn.RNN on random data and report (output.shape, h_n.shape) as tuples."""\n'
+        "    rnn = make_rnn(input_size, hidden_size, num_layers, bidirectional)\n",
+        "num_layers: int = 1, bidirectional: bool = False, _built={}):\n"
+        "    key = (input_size, hidden_size)  # forgets num_layers and bidirectional\n"
+        "    if key not in _built:\n"
+        "        _built[key] = make_rnn(input_size, hidden_size, num_layers, bidirectional)\n"
+        "    rnn = _built[key]\n",
+        ("test_rnn_output_shapes_keywords",),
+        "a cache (a mutable default) of built modules keyed on the sizes only: a later call with other "
+        "layers or directions reuses the first module"),
     # ------------------------------------------------------------------ char_rnn
     Bug("char_rnn", "vocab_in_order_of_appearance", "sorted(set(input_str + label_str))",
         "list(dict.fromkeys(input_str + label_str))", ("test_build_vocab_apple",), "not sorted"),
