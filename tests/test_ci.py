@@ -25,7 +25,7 @@ from conftest import ROOT
 
 yaml = pytest.importorskip("yaml", reason="PyYAML reads the workflow: pip install -e '.[ci]'")
 
-STUDENT = ROOT / "examples" / "submissions" / "transposed-Wh"  # 48 / 58
+STUDENT = ROOT / "examples" / "submissions" / "transposed-Wh"  # 46 / 58
 WORKFLOW = Path(".github") / "workflows" / "grade.yml"
 TEMPLATE_WORKFLOW = ROOT / "templates" / "student-repo" / WORKFLOW
 VENV_BIN = Path(sys.executable).parent
@@ -134,7 +134,7 @@ def test_workflow_steps_run_locally_and_fail_below_the_threshold(student_repo, t
 
     # The reports, all from one submission: results.json (Gradescope's format), JUnit XML, Markdown.
     results = json.loads((reports / "results.json").read_text())
-    assert results["score"] == 48
+    assert results["score"] == 46
     failed_tests = [t for t in results["tests"] if t["status"] == "failed"]
     assert failed_tests
 
@@ -145,18 +145,18 @@ def test_workflow_steps_run_locally_and_fail_below_the_threshold(student_repo, t
     assert len(failures) == len(failed_tests) == int(suites.get("failures"))
     assert sum(int(s.get("failures")) for s in suites.findall("testsuite")) == len(failed_tests)
     points = [[float(p.get("value")) for p in c.iter("property") if p.get("name") == "points"] for c in cases]
-    assert all(len(p) == 1 for p in points) and sum(p[0] for p in points) == 48  # points in properties
+    assert all(len(p) == 1 for p in points) and sum(p[0] for p in points) == 46  # points in properties
     assert all(f.get("message", "").strip() for f in failures)
 
     # The job summary is the Markdown report.
     markdown = (reports / "summary.md").read_text()
     assert summary.read_text() == markdown
-    assert markdown.startswith("## Autograder: 48 / 58")
-    assert "### numpy\\_rnn: 8 / 18" in markdown and "### char\\_rnn: 30 / 30" in markdown
+    assert markdown.startswith("## Autograder: 46 / 58")
+    assert "### numpy\\_rnn: 6 / 18" in markdown and "### char\\_rnn: 30 / 30" in markdown
 
-    # 48 is below FAIL_UNDER (58): the Grade step fails, and so the job; the summary and the upload
+    # 46 is below FAIL_UNDER (58): the Grade step fails, and so the job; the summary and the upload
     # steps still run (`if: !cancelled()`), and every file the upload step names exists.
-    assert float(env["FAIL_UNDER"]) > 48
+    assert float(env["FAIL_UNDER"]) > 46
     assert by_name["Grade"].returncode == 1, by_name["Grade"].output
     assert by_name["Job summary"].returncode == 0, by_name["Job summary"].output
     upload = next(s for s in the_job(load(student_repo / WORKFLOW))["steps"]

@@ -23,7 +23,7 @@ from autograder import config
 from autograder.commands import gradescope_zip
 from conftest import ROOT
 
-STUDENT = ROOT / "examples" / "submissions" / "transposed-Wh"  # 48 / 58: failures to report
+STUDENT = ROOT / "examples" / "submissions" / "transposed-Wh"  # 46 / 58: failures to report
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 FORMATS = {"text", "simple_format", "html", "md", "ansi"}
 NUMBER = (int, float)
@@ -168,7 +168,7 @@ def test_run_autograder_gives_gradescope_results_with_the_same_score_as_grade(au
     results = json.loads((autograder_root / "results" / "results.json").read_text())
     check_results_format(results)
     assert not (autograder_root / ".results.json").exists()
-    assert "Total: 48 / 58" in done.stdout  # the text report, for Gradescope's stdout pane (TAs only)
+    assert "Total: 46 / 58" in done.stdout  # the text report, for Gradescope's stdout pane (TAs only)
 
     # The same submission through `autograder grade`: the same score, test by test.
     direct_out = tmp_path / "direct" / "results.json"
@@ -177,7 +177,7 @@ def test_run_autograder_gives_gradescope_results_with_the_same_score_as_grade(au
                             capture_output=True, text=True, timeout=600)
     assert direct.returncode == 0, direct.stderr
     expected = json.loads(direct_out.read_text())
-    assert results["score"] == expected["score"] == 48
+    assert results["score"] == expected["score"] == 46
     assert [(t["name"], t["score"], t["max_score"], t["status"]) for t in results["tests"]] == \
            [(t["name"], t["score"], t["max_score"], t["status"]) for t in expected["tests"]]
     assert sum(t["max_score"] for t in results["tests"]) == 58
