@@ -274,3 +274,16 @@ def test_limited_mode_still_grades_and_contains_crashes(tmp_path):
     assert len(crashed) == 2 and all(t["score"] == 0 for t in crashed)
     assert "exited with status 3" in crashed[0]["output"]
     assert sum(t["score"] for t in results.values()) == 16  # only those two tests' points are lost
+
+
+def test_numpy_scalars_and_0d_arrays_cross_as_what_they_are():
+    """np.int64 items of a shape stay np.int64 scalars (not 1-element arrays), so a grader can name them."""
+    from autograder.sandbox import wire
+
+    blobs: list[bytes] = []
+    sent = (np.int64(3), np.float32(0.5), np.asarray(2.0), (np.int64(1), 4))
+    got = wire.decode(wire.encode(sent, blobs), blobs)
+    assert type(got[0]) is np.int64 and got[0] == 3
+    assert type(got[1]) is np.float32 and got[1] == 0.5
+    assert isinstance(got[2], np.ndarray) and got[2].shape == () and got[2] == 2.0
+    assert type(got[3][0]) is np.int64 and type(got[3][1]) is int

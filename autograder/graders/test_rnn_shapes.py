@@ -13,6 +13,8 @@ import pytest
 import torch
 from torch import nn
 
+from autograder.grading.student_code import StudentCodeError
+
 from .checks import build, fail, kind, module, unpack
 
 points = pytest.mark.points
@@ -42,10 +44,18 @@ def call_text(args: tuple, kwargs: dict) -> str:
     return "rnn_output_shapes(" + ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())]) + ")"
 
 
+def called(student, what: str, function: str, *args, **kwargs):
+    """student.call, whose failure names the call form that failed (e.g. positional, keywords)."""
+    try:
+        return student.call(function, *args, **kwargs)
+    except StudentCodeError as error:
+        fail(f"{what}: {error}")
+
+
 def shapes(student, *args, **kwargs) -> tuple[tuple, tuple]:
     """The student's (output shape, h_n shape) for this call, checked against torch's."""
     what = call_text(args, kwargs)
-    got = unpack(student.call("rnn_output_shapes", *args, **kwargs), 2, what)
+    got = unpack(called(student, what, "rnn_output_shapes", *args, **kwargs), 2, what)
     expected = torch_shapes(*args, **kwargs)
     for name, shape, want in zip(("output", "h_n"), got, expected):
         as_tuple = tuple(shape) if isinstance(shape, (tuple, list)) else shape
@@ -101,7 +111,7 @@ def test_rnn_output_shapes_are_tuples_of_ints(student):
 
 def rnn_of(student, what: str, *args, **kwargs) -> nn.RNN:
     """make_rnn(*args, **kwargs) as a trusted nn.RNN rebuilt from its weights, batch_first checked."""
-    data = module(student.call("make_rnn", *args, **kwargs), what, "RNN")
+    data = module(called(student, what, "make_rnn", *args, **kwargs), what, "RNN")
     rnn = build(data, what)  # its weights must fit its configuration
     if rnn.batch_first is not True:
         fail(f"{what} should build its nn.RNN with batch_first=True, so inputs are (batch, time, features); "

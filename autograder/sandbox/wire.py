@@ -144,7 +144,8 @@ def _encode_array(array: np.ndarray, tag: str, blobs: list[bytes]) -> Any:
     if array.dtype.hasobject or array.dtype.kind not in "biufc":
         return {"__unsupported__": f"array of dtype {array.dtype}"}
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    # ascontiguousarray makes a 0-d array 1-d: reshape back, so np.int64(3) arrives as np.int64(3)
+    np.save(buffer, np.ascontiguousarray(array).reshape(array.shape), allow_pickle=False)
     blobs.append(buffer.getvalue())
     return {tag: len(blobs) - 1}
 
@@ -186,7 +187,10 @@ def decode(doc: Any, blobs: list[bytes], handles: Callable[[int, str], Any] | No
         if "__ndarray__" in d:
             return _array(blobs, d["__ndarray__"])
         if "__npscalar__" in d:
-            return _array(blobs, d["__npscalar__"])[()]
+            scalar = _array(blobs, d["__npscalar__"])
+            if scalar.size != 1:
+                raise WireError("a NumPy scalar that is not one value")
+            return scalar.reshape(())[()]
         if "__tensor__" in d:
             return torch.from_numpy(_array(blobs, d["__tensor__"]).copy())
         if "__float__" in d:
