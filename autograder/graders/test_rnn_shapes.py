@@ -6,6 +6,7 @@ input_size != hidden_size, so a shape that echoes the wrong size shows.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -31,6 +32,7 @@ MANY = [
 MODULES = [(5, 8, 1, False), (3, 4, 2, False), (4, 6, 2, True), (2, 3, 3, True), (6, 2, 1, True)]
 
 
+@functools.lru_cache(maxsize=None)
 def torch_shapes(batch_size: int, time_steps: int, input_size: int, hidden_size: int, num_layers: int = 1,
                  bidirectional: bool = False) -> tuple:
     """What torch itself reports for this configuration (the contract's parameters)."""
