@@ -1,7 +1,7 @@
 """Graders of exercise 3: the character RNN that learns "apple" -> "pple!"."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from autograder import config
 from solutions import char_rnn as reference
 
 from .checks import build, close, fail, kind, module, tensor, unpack
+from autograder.grading.student_code import StudentCodeError
 from autograder.sandbox.wire import ModuleData
 
 from .training import (judge_training, largest_difference, losses_of, net_loss, pair_data, rebuilt_net, replay,
@@ -146,7 +147,14 @@ def test_net_forward_keeps_no_state(student, rng):
              (first, "then on the first input again")]
     for i, (x, how) in enumerate(calls):
         what = f"Net(6, 7, 5).forward {how}"
-        got = tensor(student.method(net, "forward", x), what, (x.shape[0], x.shape[1], 5)).detach()
+        try:
+            got = student.method(net, "forward", x)
+        except StudentCodeError as error:
+            if i == 0:
+                raise
+            fail(f"{what} failed, after working on the first: forward must not keep the hidden state of an "
+                 f"earlier call (start every call from zeros): {error}")
+        got = tensor(got, what, (x.shape[0], x.shape[1], 5)).detach()
         expected = forward(x)
         if i == 0 and not torch.allclose(got, expected, rtol=0, atol=config.FLOAT32_ATOL):
             fail(f"{what} should give fc(rnn(x)) (see test_net_forward_uses_recurrence); it differs by "
@@ -207,6 +215,7 @@ class Run:
     net: ModuleData
     losses: list[float]
     prediction: Any
+    kwargs: dict = field(default_factory=dict)  # how to make the same call again (keyword form)
 
 
 def call_text(args: tuple, kwargs: dict) -> str:
@@ -230,7 +239,19 @@ def run(student, input_str: str = "apple", label_str: str = "pple!", hidden_size
     """A keyword call with every argument given (the form that needs no default)."""
     kwargs = dict(hidden_size=hidden_size, learning_rate=learning_rate, epochs=epochs, seed=seed)
     what = call_text((input_str, label_str), kwargs)
-    return run_of(student.call("train_char_rnn", input_str, label_str, **kwargs), what, epochs)
+    result = run_of(student.call("train_char_rnn", input_str, label_str, **kwargs), what, epochs)
+    result.kwargs = dict(input_str=input_str, label_str=label_str, **kwargs)
+    return result
+
+
+def require_reproducible(student, result: Run) -> None:
+    """Before blaming how a run trained: the same call twice must give the same run (else: seeding)."""
+    again = run(student, **result.kwargs)
+    difference = same_run(again, result)
+    if difference:
+        fail(f"{result.what} called twice gave two different runs ({difference}): call torch.manual_seed(seed) "
+             "first, before building the Net, for every seed (0 is a seed too; see "
+             "test_train_same_seed_same_losses)")
 
 
 def untrained(student, **kwargs: Any) -> Run:
@@ -331,6 +352,7 @@ def test_train_loop_is_adam_on_mean_cross_entropy(student):
             fail(f"the net returned by {start.what} cannot be trained on {pair[0]!r} -> {pair[1]!r}: {error}")
         for epoch, (got, expected) in enumerate(zip(result.losses, losses)):
             if not abs(got - expected) <= config.LOOP_ATOL:
+                require_reproducible(student, start)
                 fail(f"{result.what}: the loss of epoch {epoch + 1} should be {expected:.6f} (the contract's loop "
                      f"replayed from the net {start.what} returns), got {got:.6f}"
                      + loss_hint(epoch, got, losses, len(pair[0])))
@@ -365,6 +387,7 @@ def test_train_honours_epochs(student):
     one, seven = run(student, epochs=1), run(student, epochs=7)
     require_learnt(seven, start, APPLE, "training for `epochs` epochs")
     if not abs(one.losses[0] - seven.losses[0]) <= 1e-6:
+        require_reproducible(student, one)
         fail(f"the first loss of {seven.what} is {seven.losses[0]:.6f}, but {one.what} gave {one.losses[0]:.6f}: "
              "the first epoch should not depend on how many follow")
     difference, _ = largest_difference(weights_of(seven.net), weights_of(one.net))
@@ -390,6 +413,7 @@ def test_train_honours_learning_rate(student):
     frozen = run(student, learning_rate=0.0, epochs=10)
     difference, where = largest_difference(weights_of(frozen.net), weights_of(start.net))
     if not difference <= 1e-7:
+        require_reproducible(student, start)
         fail(f"{frozen.what} should leave the net as {start.what} returns it, but its {where} moved by "
              f"{difference:.3g}: pass learning_rate to the optimizer (lr=learning_rate, also when it is 0)")
     if not max(frozen.losses) - min(frozen.losses) <= 1e-6:
@@ -435,7 +459,10 @@ def test_train_call_forms(student):
     """train_char_rnn() uses the contract's defaults ('apple', 'pple!', 5, 0.1, 100, seed 0) and takes them
     positionally in that order"""
     contract = ("apple", "pple!", 5, 0.1, 100, 0)
-    positional = run_of(student.call("train_char_rnn", *contract), call_text(contract, {}), 100)
+    try:
+        positional = run_of(student.call("train_char_rnn", *contract), call_text(contract, {}), 100)
+    except StudentCodeError as error:
+        fail(f"{call_text(contract, {})}, the contract's arguments in its order, failed: {error}")
     judge_training((positional.net, positional.losses, positional.prediction), *APPLE, 100, positional.what)
     for kwargs, epochs in (({}, 100), ({"epochs": 5}, 5)):
         what = call_text((), kwargs)
@@ -444,6 +471,7 @@ def test_train_call_forms(student):
         if epochs < 100 and not all(abs(a - b) <= 1e-6 for a, b in zip(result.losses, positional.losses)):
             difference = f"its losses {result.losses} are not the first {epochs} of {positional.what}"
         if difference:
+            require_reproducible(student, run(student, epochs=epochs))
             fail(f"{what} should train exactly as {positional.what} (the contract's defaults), but "
                  f"{difference}")
 
@@ -472,5 +500,6 @@ def test_train_results_do_not_change_later(student):
              "a later call changes (a module-level list, net or vocabulary)")
     difference = same_run(run(student, *APPLE, **kwargs), first)
     if difference:
+        require_reproducible(student, run(student, *APPLE, **kwargs))
         fail(f"{what} called again after {other.what} gave another result ({difference}): a call must not "
              "depend on earlier calls")
