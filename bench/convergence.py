@@ -30,7 +30,8 @@ import torch
 
 from autograder import config
 from autograder.graders.test_char_rnn import LOOP_RUNS
-from autograder.graders.training import judge_training, largest_difference, replay, weights_of
+from autograder.graders.training import (judge_training, largest_difference, logits_difference, replay,
+                                         weights_of)
 from autograder.sandbox.wire import module_to_data
 from solutions import char_rnn as reference
 
@@ -88,37 +89,42 @@ def convergence(name: str, solution: types.ModuleType, seeds: int) -> None:
             print(f"   seed {seed}: {why}")
 
 
-def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tuple[float, float]:
-    """(largest loss difference, largest weight difference) between a run and the replayed loop."""
+def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tuple[float, float, float]:
+    """The largest difference between a run and the replayed loop: (losses, logits of the returned
+    net on X, weights)."""
     kwargs = {**settings, "seed": seed}
     start, _, _ = quietly(solution.train_char_rnn, **kwargs, epochs=0)
     net, losses, _ = quietly(solution.train_char_rnn, **kwargs, epochs=config.LOOP_EPOCHS)
-    expected, weights = replay(module_to_data(start), settings["input_str"], settings["label_str"],
-                               settings["learning_rate"], config.LOOP_EPOCHS, "the untrained net")
+    pair = settings["input_str"], settings["label_str"]
+    expected, replayed = replay(module_to_data(start), *pair, settings["learning_rate"], config.LOOP_EPOCHS,
+                                "the untrained net")
     loss = max(abs(a - b) for a, b in zip(losses, expected)) if len(losses) == len(expected) else float("inf")
-    return loss, largest_difference(weights_of(module_to_data(net)), weights)[0]
+    logits = logits_difference(module_to_data(net), replayed, *pair, "the trained net")
+    weights = largest_difference(weights_of(module_to_data(net)), replayed.state_dict())[0]
+    return loss, logits, weights
 
 
 def loop(seeds: int) -> None:
     print(f"loop replay: {config.LOOP_EPOCHS} epochs, {seeds} seeds x {len(LOOP_RUNS)} settings, "
-          f"tolerance {config.LOOP_ATOL:g}")
+          f"tolerance {config.LOOP_ATOL:g} on losses and logits")
     for name, solution in correct_solutions().items():
-        worst = [0.0, 0.0]
+        worst = [0.0, 0.0, 0.0]
         for settings in LOOP_RUNS:
             for seed in range(seeds):
                 worst = [max(w, d) for w, d in zip(worst, loop_difference(solution, settings, seed))]
-        verdict = "ok" if max(worst) <= config.LOOP_ATOL else "FAILS"
-        print(f"  correct {name:<44} largest difference: losses {worst[0]:.2e}, weights {worst[1]:.2e}  {verdict}")
+        verdict = "ok" if max(worst[:2]) <= config.LOOP_ATOL else "FAILS"
+        print(f"  correct {name:<40} largest difference: losses {worst[0]:.2e}, logits {worst[1]:.2e} "
+              f"(weights {worst[2]:.2e})  {verdict}", flush=True)
     for bug in (b for b in BUGS if b.exercise == "char_rnn" and LOOP in b.must_fail):
         solution = module_from(bug.source(), bug.name)
-        caught, smallest = 0, float("inf")
+        caught, smallest = 0, [float("inf")] * 3
         for settings in LOOP_RUNS:
             for seed in range(seeds):
-                difference = max(loop_difference(solution, settings, seed))
-                smallest = min(smallest, difference)
-                caught += difference > config.LOOP_ATOL
-        print(f"  bug     {bug.name:<44} smallest difference {smallest:.2e}, caught in {caught} of "
-              f"{seeds * len(LOOP_RUNS)} runs")
+                difference = loop_difference(solution, settings, seed)
+                smallest = [min(s, d) for s, d in zip(smallest, difference)]
+                caught += max(difference[:2]) > config.LOOP_ATOL
+        print(f"  bug     {bug.name:<40} smallest difference: losses {smallest[0]:.2e}, logits {smallest[1]:.2e};"
+              f" caught in {caught} of {seeds * len(LOOP_RUNS)} runs", flush=True)
 
 
 def main() -> None:

@@ -81,10 +81,10 @@ def net_loss(data: Any, input_str: str, label_str: str, what: str) -> float:
 
 
 def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, epochs: int,
-           what: str) -> tuple[list[float], dict[str, torch.Tensor]]:
+           what: str) -> tuple[list[float], TrustedNet]:
     """The contract's training loop run on the trusted side from a student's untrained net:
     Adam(lr) on the mean cross-entropy of raw logits, zero_grad every epoch, each epoch's loss
-    taken before its update. Returns the losses and the trained weights (rnn.*, fc.*)."""
+    taken before its update. Returns the losses and the trained net."""
     net = trusted_net(initial, what, batch_first=None)
     X, Y, _ = pair_data(input_str, label_str)
     optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
@@ -95,7 +95,18 @@ def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, e
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-    return losses, {k: v.detach() for k, v in net.state_dict().items()}
+    return losses, net
+
+
+def logits_difference(data: Any, replayed: TrustedNet, input_str: str, label_str: str, what: str) -> float:
+    """How far a returned net's logits on the pair's X are from the replayed net's. Logits, not
+    weights: a gradient that is all rounding noise can flip one of Adam's nearly sign-like steps in
+    correct code (up to 2e-5 in a weight measured), which moves the logits far less."""
+    X, _, _ = pair_data(input_str, label_str)
+    with torch.no_grad():
+        expected = replayed(X).double()
+    got = rebuilt_net(data, what, batch_first=None)(X).double()
+    return float((got - expected).abs().max()) if got.shape == expected.shape else float("inf")
 
 
 def weights_of(data: ModuleData) -> dict[str, torch.Tensor]:
