@@ -30,7 +30,7 @@ import torch
 
 from autograder import config
 from autograder.graders.test_char_rnn import LOOP_RUNS
-from autograder.graders.training import (judge_training, largest_difference, logits_difference, replay,
+from autograder.graders.training import (judge_training, largest_difference, trained_loss_difference, replay,
                                          weights_of)
 from autograder.sandbox.wire import module_to_data
 from solutions import char_rnn as reference
@@ -90,8 +90,8 @@ def convergence(name: str, solution: types.ModuleType, seeds: int) -> None:
 
 
 def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tuple[float, float, float]:
-    """The largest difference between a run and the replayed loop: (losses, logits of the returned
-    net on X, weights)."""
+    """The largest difference between a run and the replayed loop: (reported losses, the returned
+    net's loss, its weights)."""
     kwargs = {**settings, "seed": seed}
     start, _, _ = quietly(solution.train_char_rnn, **kwargs, epochs=0)
     net, losses, _ = quietly(solution.train_char_rnn, **kwargs, epochs=config.LOOP_EPOCHS)
@@ -99,21 +99,21 @@ def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tu
     expected, replayed = replay(module_to_data(start), *pair, settings["learning_rate"], config.LOOP_EPOCHS,
                                 "the untrained net")
     loss = max(abs(a - b) for a, b in zip(losses, expected)) if len(losses) == len(expected) else float("inf")
-    logits = logits_difference(module_to_data(net), replayed, *pair, "the trained net")
+    trained = trained_loss_difference(module_to_data(net), replayed, *pair, "the trained net")
     weights = largest_difference(weights_of(module_to_data(net)), replayed.state_dict())[0]
-    return loss, logits, weights
+    return loss, trained, weights
 
 
 def loop(seeds: int) -> None:
     print(f"loop replay: {config.LOOP_EPOCHS} epochs, {seeds} seeds x {len(LOOP_RUNS)} settings, "
-          f"tolerance {config.LOOP_ATOL:g} on losses and logits")
+          f"tolerance {config.LOOP_ATOL:g} on the losses and the returned net's loss")
     for name, solution in correct_solutions().items():
         worst = [0.0, 0.0, 0.0]
         for settings in LOOP_RUNS:
             for seed in range(seeds):
                 worst = [max(w, d) for w, d in zip(worst, loop_difference(solution, settings, seed))]
         verdict = "ok" if max(worst[:2]) <= config.LOOP_ATOL else "FAILS"
-        print(f"  correct {name:<40} largest difference: losses {worst[0]:.2e}, logits {worst[1]:.2e} "
+        print(f"  correct {name:<40} largest difference: losses {worst[0]:.2e}, net's loss {worst[1]:.2e} "
               f"(weights {worst[2]:.2e})  {verdict}", flush=True)
     for bug in (b for b in BUGS if b.exercise == "char_rnn" and LOOP in b.must_fail):
         solution = module_from(bug.source(), bug.name)
@@ -123,7 +123,7 @@ def loop(seeds: int) -> None:
                 difference = loop_difference(solution, settings, seed)
                 smallest = [min(s, d) for s, d in zip(smallest, difference)]
                 caught += max(difference[:2]) > config.LOOP_ATOL
-        print(f"  bug     {bug.name:<40} smallest difference: losses {smallest[0]:.2e}, logits {smallest[1]:.2e};"
+        print(f"  bug     {bug.name:<40} smallest difference: losses {smallest[0]:.2e}, net's loss {smallest[1]:.2e};"
               f" caught in {caught} of {seeds * len(LOOP_RUNS)} runs", flush=True)
 
 

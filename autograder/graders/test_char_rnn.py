@@ -14,8 +14,8 @@ from .checks import build, close, fail, kind, module, tensor, unpack
 from autograder.grading.student_code import StudentCodeError
 from autograder.sandbox.wire import ModuleData
 
-from .training import (judge_training, largest_difference, logits_difference, losses_of, net_loss, pair_data,
-                       rebuilt_net, replay, trusted_net, weights_of)
+from .training import (judge_training, largest_difference, losses_of, net_loss, pair_data, rebuilt_net, replay,
+                       trained_loss_difference, trusted_net, weights_of)
 
 points = pytest.mark.points
 
@@ -358,11 +358,11 @@ def test_train_loop_is_adam_on_mean_cross_entropy(student):
                 fail(f"{result.what}: the loss of epoch {epoch + 1} should be {expected:.6f} (the contract's loop "
                      f"replayed from the net {start.what} returns), got {got:.6f}"
                      + loss_hint(epoch, got, losses, len(pair[0])))
-        difference = logits_difference(result.net, replayed, *pair, f"the net returned by {result.what}")
+        difference = trained_loss_difference(result.net, replayed, *pair, f"the net returned by {result.what}")
         if not difference <= config.LOOP_ATOL:
-            fail(f"{result.what}: the losses agree with the contract's loop, but the returned net's logits on "
-                 f"{pair[0]!r} differ from the replayed net's by up to {difference:.3g}: return the net you trained, "
-                 f"after its {epochs} updates by torch.optim.Adam(net.parameters(), lr=learning_rate)")
+            fail(f"{result.what}: the losses agree with the contract's loop, but the returned net's loss on "
+                 f"{pair[0]!r} -> {pair[1]!r} differs from the replayed net's by {difference:.3g}: return the net you "
+                 f"trained, after its {epochs} updates by torch.optim.Adam(net.parameters(), lr=learning_rate)")
 
 
 @points(1)

@@ -98,15 +98,14 @@ def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, e
     return losses, net
 
 
-def logits_difference(data: Any, replayed: TrustedNet, input_str: str, label_str: str, what: str) -> float:
-    """How far a returned net's logits on the pair's X are from the replayed net's. Logits, not
-    weights: a gradient that is all rounding noise can flip one of Adam's nearly sign-like steps in
-    correct code (up to 2e-5 in a weight measured), which moves the logits far less."""
-    X, _, _ = pair_data(input_str, label_str)
+def trained_loss_difference(data: Any, replayed: TrustedNet, input_str: str, label_str: str, what: str) -> float:
+    """How far a returned net's loss on the pair is from the replayed net's. The loss, not the weights
+    or logits: in correct code a weight whose gradient is all rounding noise can take another of
+    Adam's nearly sign-like steps (2e-5 measured), but such a weight barely moves the loss."""
+    X, Y, _ = pair_data(input_str, label_str)
     with torch.no_grad():
-        expected = replayed(X).double()
-    got = rebuilt_net(data, what, batch_first=None)(X).double()
-    return float((got - expected).abs().max()) if got.shape == expected.shape else float("inf")
+        expected = float(mean_cross_entropy(replayed(X), Y))
+    return abs(net_loss(data, input_str, label_str, what) - expected)
 
 
 def weights_of(data: ModuleData) -> dict[str, torch.Tensor]:
