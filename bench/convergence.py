@@ -30,7 +30,7 @@ import torch
 
 from autograder import config
 from autograder.graders.test_char_rnn import LOOP_RUNS
-from autograder.graders.training import (judge_training, largest_difference, trained_loss_difference, replay,
+from autograder.graders.training import (judge_training, largest_difference, replay, trained_loss_difference,
                                          weights_of)
 from autograder.sandbox.wire import module_to_data
 from solutions import char_rnn as reference

@@ -8,12 +8,11 @@ import pytest
 import torch
 
 from autograder import config
+from autograder.grading.student_code import StudentCodeError
+from autograder.sandbox.wire import ModuleData
 from solutions import char_rnn as reference
 
 from .checks import build, close, fail, kind, module, tensor, unpack
-from autograder.grading.student_code import StudentCodeError
-from autograder.sandbox.wire import ModuleData
-
 from .training import (judge_training, largest_difference, losses_of, net_loss, pair_data, rebuilt_net, replay,
                        trained_loss_difference, trusted_net, weights_of)
 
@@ -223,12 +222,10 @@ def call_text(args: tuple, kwargs: dict) -> str:
 
 
 def run_of(result: Any, what: str, epochs: int) -> Run:
-    net, _, prediction = unpack(result, 3, what)
-    if epochs == 0:
-        _, losses, _ = unpack(result, 3, what)
-        if losses != []:
-            fail(f"{what} should return the untrained net and no losses (an empty list: the loop runs no "
-                 f"epoch), got {kind(losses)}")
+    net, losses, prediction = unpack(result, 3, what)
+    if epochs == 0 and losses != []:
+        fail(f"{what} should return the untrained net and no losses (an empty list: the loop runs no "
+             f"epoch), got {kind(losses)}")
     losses = losses_of(result, what, epochs)
     trusted_net(net, f"the net returned by {what}")
     return Run(what, net, losses, prediction)
