@@ -44,3 +44,6 @@ FLOAT32_ATOL = 1e-5            # comparing with torch's float32 computations
 TRAIN_SEEDS = (0, 1, 2)        # seeds for the apple -> pple! runs
 UNSEEN_PAIRS = ("hello", "tensor")  # word -> word[1:] + "!", hidden = vocabulary size
 CONVERGED_LOSS = 0.05          # final cross-entropy (recomputed by the grader) must be below this
+LOOP_EPOCHS = 5                # epochs the grader replays with the contract's loop (Adam, mean CE)
+LOOP_ATOL = 5e-5               # replayed vs reported losses and weights (bench/convergence.py --loop)
+LEARNT_MARGIN = 1e-3           # a trained net's loss must be at least this much below its untrained loss

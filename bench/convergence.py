@@ -1,20 +1,44 @@
-"""How often would the reference solution fail the char-RNN training graders? (not a test)
+"""How often would correct code fail the char-RNN training graders? (not a test)
 
-Trains the reference with many seeds on every pair the graders use and judges each run exactly as
-the graders do (autograder/graders/training.py). Usage: python bench/convergence.py [--seeds 200]
+Two measurements, each judging runs exactly as the graders do (autograder/graders/training.py):
+
+  convergence   the reference trained with many seeds on every pair the graders train to the end
+                (--all: every unusual-correct solution in tests/unusual/ too)
+  --loop        the training-loop replay: for the reference and every unusual-correct solution,
+                train_char_rnn(..., epochs=0) and (..., epochs=config.LOOP_EPOCHS) on the graders'
+                loop settings with many seeds, and the largest difference between the reported
+                losses / returned weights and the contract's loop replayed from that untrained net;
+                for the catalogued loop bugs, the smallest such difference. config.LOOP_ATOL must
+                lie between the two.
+
+Usage: python bench/convergence.py [--seeds 200] [--all] [--loop]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
+import io
+import sys
 import time
+import types
+import warnings
+from pathlib import Path
 
 import pytest
 import torch
 
 from autograder import config
-from autograder.graders.training import judge_training
+from autograder.graders.test_char_rnn import LOOP_RUNS
+from autograder.graders.training import (judge_training, largest_difference, replay, trained_loss_difference,
+                                         weights_of)
 from autograder.sandbox.wire import module_to_data
 from solutions import char_rnn as reference
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from buggy.catalogue import BUGS, LOOP  # noqa: E402
 
 
 def pairs() -> list[tuple[str, str, int]]:
@@ -24,25 +48,98 @@ def pairs() -> list[tuple[str, str, int]]:
     return apple + unseen
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, default=200)
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+def module_from(source: str, name: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    exec(compile(source, name, "exec"), module.__dict__)
+    return module
+
+
+def correct_solutions() -> dict[str, types.ModuleType]:
+    """The reference and the unusual-correct .py solutions (the notebook one is the reference's code)."""
+    solutions = {"reference": reference}
+    for path in sorted((ROOT / "tests" / "unusual").glob("char_rnn_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        solutions[path.stem] = module
+    return solutions
+
+
+def quietly(function, *args, **kwargs):
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return function(*args, **kwargs)
+
+
+def convergence(name: str, solution: types.ModuleType, seeds: int) -> None:
     for input_str, label_str, hidden in pairs():
         failures, worst, started = [], 0.0, time.monotonic()
-        for seed in range(args.seeds):
-            net, losses, prediction = reference.train_char_rnn(input_str, label_str, hidden_size=hidden, seed=seed)
+        for seed in range(seeds):
+            net, losses, prediction = quietly(solution.train_char_rnn, input_str, label_str, hidden_size=hidden,
+                                              seed=seed)
             try:
                 _, loss = judge_training((module_to_data(net), losses, prediction), input_str, label_str, 100,
                                          f"seed {seed}")
                 worst = max(worst, loss)
             except pytest.fail.Exception as failure:
                 failures.append((seed, str(failure)))
-        print(f"{input_str!r} -> {label_str!r} (hidden {hidden}): {len(failures)} of {args.seeds} seeds fail, "
+        print(f"{name}: {input_str!r} -> {label_str!r} (hidden {hidden}): {len(failures)} of {seeds} seeds fail, "
               f"worst passing loss {worst:.2e}, {time.monotonic() - started:.1f} s")
         for seed, why in failures[:5]:
             print(f"   seed {seed}: {why}")
+
+
+def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tuple[float, float, float]:
+    """The largest difference between a run and the replayed loop: (reported losses, the returned
+    net's loss, its weights)."""
+    kwargs = {**settings, "seed": seed}
+    start, _, _ = quietly(solution.train_char_rnn, **kwargs, epochs=0)
+    net, losses, _ = quietly(solution.train_char_rnn, **kwargs, epochs=config.LOOP_EPOCHS)
+    pair = settings["input_str"], settings["label_str"]
+    expected, replayed = replay(module_to_data(start), *pair, settings["learning_rate"], config.LOOP_EPOCHS,
+                                "the untrained net")
+    loss = max(abs(a - b) for a, b in zip(losses, expected)) if len(losses) == len(expected) else float("inf")
+    trained = trained_loss_difference(module_to_data(net), replayed, *pair, "the trained net")
+    weights = largest_difference(weights_of(module_to_data(net)), replayed.state_dict())[0]
+    return loss, trained, weights
+
+
+def loop(seeds: int) -> None:
+    print(f"loop replay: {config.LOOP_EPOCHS} epochs, {seeds} seeds x {len(LOOP_RUNS)} settings, "
+          f"tolerance {config.LOOP_ATOL:g} on the losses and the returned net's loss")
+    for name, solution in correct_solutions().items():
+        worst = [0.0, 0.0, 0.0]
+        for settings in LOOP_RUNS:
+            for seed in range(seeds):
+                worst = [max(w, d) for w, d in zip(worst, loop_difference(solution, settings, seed))]
+        verdict = "ok" if max(worst[:2]) <= config.LOOP_ATOL else "FAILS"
+        print(f"  correct {name:<40} largest difference: losses {worst[0]:.2e}, net's loss {worst[1]:.2e} "
+              f"(weights {worst[2]:.2e})  {verdict}", flush=True)
+    for bug in (b for b in BUGS if b.exercise == "char_rnn" and LOOP in b.must_fail):
+        solution = module_from(bug.source(), bug.name)
+        caught, smallest = 0, [float("inf")] * 3
+        for settings in LOOP_RUNS:
+            for seed in range(seeds):
+                difference = loop_difference(solution, settings, seed)
+                smallest = [min(s, d) for s, d in zip(smallest, difference)]
+                caught += max(difference[:2]) > config.LOOP_ATOL
+        print(f"  bug     {bug.name:<40} smallest difference: losses {smallest[0]:.2e}, net's loss {smallest[1]:.2e};"
+              f" caught in {caught} of {seeds * len(LOOP_RUNS)} runs", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=200)
+    parser.add_argument("--all", action="store_true", help="convergence of the unusual-correct solutions too")
+    parser.add_argument("--loop", action="store_true", help="measure the loop replay's tolerance instead")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    if args.loop:
+        loop(args.seeds)
+        return
+    solutions = correct_solutions() if args.all else {"reference": reference}
+    for name, solution in solutions.items():
+        convergence(name, solution, args.seeds)
 
 
 if __name__ == "__main__":

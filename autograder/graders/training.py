@@ -1,6 +1,6 @@
 """How the graders judge a trained char-RNN: from its returned weights, never from its word.
 
-Shared by the graders and by bench/convergence.py, which measures how often the reference fails.
+Shared by the graders and by bench/convergence.py, which measures how often correct code fails.
 """
 from __future__ import annotations
 
@@ -17,24 +17,44 @@ from autograder.sandbox.wire import ModuleData
 from .checks import build, fail, kind, module, unpack
 
 
-def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callable[[torch.Tensor], torch.Tensor]:
-    """The student's Net rebuilt on the trusted side: its rnn and fc weights, wired as the contract
-    says (fc on every state of a batch-first RNN). batch_first=None keeps the student's own setting,
-    to reproduce what their net itself computes."""
+class TrustedNet(nn.Module):
+    """The student's Net rebuilt on the trusted side: its own rnn and fc weights, in their own dtype,
+    wired as the contract says (fc on every state of the RNN)."""
+
+    def __init__(self, rnn: nn.Module, fc: nn.Module):
+        super().__init__()
+        self.rnn, self.fc = rnn, fc
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.rnn(x.to(self.fc.weight.dtype))[0])
+
+
+def trusted_net(data: Any, what: str, batch_first: bool | None = True) -> TrustedNet:
+    """batch_first=None keeps the student's own setting, to reproduce what their net computes."""
     net = data
     if not isinstance(net, ModuleData):
         fail(f"{what} should be an nn.Module (the Net), but is {kind(net)}")
+    parts = {}
     for name, base in (("rnn", "RNN"), ("fc", "Linear")):
         if name not in net.children:
             fail(f"{what} has no attribute {name} (an nn.{base})")
-        module(net.children[name], f"{what}.{name}", base)
-    overrides = {} if batch_first is None else {"batch_first": batch_first}
-    rnn = build(net.children["rnn"], f"{what}.rnn", **overrides)
-    fc = build(net.children["fc"], f"{what}.fc")
+        child = module(net.children[name], f"{what}.{name}", base)
+        overrides = {"batch_first": batch_first} if name == "rnn" and batch_first is not None else {}
+        part = build(child, f"{what}.{name}", **overrides)
+        dtypes = {t.dtype for t in child.tensors.values()}
+        if len(dtypes) == 1 and (dtype := dtypes.pop()) in (torch.float32, torch.float64):
+            part.to(dtype).load_state_dict(child.state_dict())  # build() loaded them as float32
+        parts[name] = part
+    return TrustedNet(parts["rnn"], parts["fc"])
+
+
+def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The forward pass of trusted_net, without gradients."""
+    net = trusted_net(data, what, batch_first)
 
     def forward(x: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
-            return fc(rnn(x)[0])
+            return net(x)
     return forward
 
 
@@ -43,6 +63,67 @@ def pair_data(input_str: str, label_str: str) -> tuple[torch.Tensor, torch.Tenso
     char_to_index, index_to_char = reference.make_char_maps(vocab)
     X, Y = reference.encode_pair(input_str, label_str, char_to_index)
     return X, Y, index_to_char
+
+
+def mean_cross_entropy(logits: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """The contract's loss: the mean cross-entropy of the raw logits over every (batch, time) step."""
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Y.reshape(-1))
+
+
+def net_loss(data: Any, input_str: str, label_str: str, what: str) -> float:
+    """The loss of a returned net on a pair, recomputed from its weights (as the net itself computes)."""
+    X, Y, _ = pair_data(input_str, label_str)
+    forward = rebuilt_net(data, what, batch_first=None)
+    try:
+        return float(mean_cross_entropy(forward(X), Y))
+    except RuntimeError as error:
+        fail(f"{what} cannot read the one-hot input {tuple(X.shape)}: {error}")
+
+
+def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, epochs: int,
+           what: str) -> tuple[list[float], TrustedNet]:
+    """The contract's training loop run on the trusted side from a student's untrained net:
+    Adam(lr) on the mean cross-entropy of raw logits, zero_grad every epoch, each epoch's loss
+    taken before its update. Returns the losses and the trained net."""
+    net = trusted_net(initial, what, batch_first=None)
+    X, Y, _ = pair_data(input_str, label_str)
+    optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = mean_cross_entropy(net(X), Y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses, net
+
+
+def trained_loss_difference(data: Any, replayed: TrustedNet, input_str: str, label_str: str, what: str) -> float:
+    """How far a returned net's loss on the pair is from the replayed net's. The loss, not the weights
+    or logits: in correct code a weight whose gradient is all rounding noise can take another of
+    Adam's nearly sign-like steps (2e-5 measured), but such a weight barely moves the loss."""
+    X, Y, _ = pair_data(input_str, label_str)
+    with torch.no_grad():
+        expected = float(mean_cross_entropy(replayed(X), Y))
+    return abs(net_loss(data, input_str, label_str, what) - expected)
+
+
+def weights_of(data: ModuleData) -> dict[str, torch.Tensor]:
+    """A returned net's rnn and fc weights, named as in replay()'s result."""
+    return {k: v for k, v in data.state_dict().items() if k.split(".")[0] in ("rnn", "fc")}
+
+
+def largest_difference(got: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> tuple[float, str]:
+    """The largest absolute difference between two sets of weights, and where it is."""
+    worst, where = 0.0, ""
+    for name, value in expected.items():
+        other = got.get(name)
+        if other is None or tuple(other.shape) != tuple(value.shape):
+            return float("inf"), name
+        difference = float((other.double() - value.double()).abs().max()) if value.numel() else 0.0
+        if not difference <= worst:  # NaN counts as the worst
+            worst, where = difference, name
+    return worst, where
 
 
 def losses_of(result: Any, what: str, epochs: int) -> list[float]:
@@ -64,7 +145,7 @@ def judge_training(result: Any, input_str: str, label_str: str, epochs: int, wha
         logits = forward(X)
     except RuntimeError as error:
         fail(f"the net returned by {what} cannot read the one-hot input {tuple(X.shape)}: {error}")
-    recomputed = float(nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Y.reshape(-1)))
+    recomputed = float(mean_cross_entropy(logits, Y))
     predicted = reference.decode(logits, index_to_char)
     if predicted != label_str:
         fail(f"after {what} the net predicts {predicted!r} for {input_str!r}; expected {label_str!r}")

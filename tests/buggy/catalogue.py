@@ -34,6 +34,8 @@ FORWARD = (
     "        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)\n    return np.stack(states)"
 )
 
+LOOP = "test_train_loop_is_adam_on_mean_cross_entropy"
+
 BUGS = [
     # ------------------------------------------------------------------ numpy_rnn
     Bug("numpy_rnn", "transposed_Wh", "Wh @ h_prev", "Wh.T @ h_prev",
@@ -246,12 +248,14 @@ BUGS = [
     Bug("char_rnn", "decode_wrong_axis", "logits.argmax(dim=-1)[0]", "logits.argmax(dim=1)[0]",
         ("test_decode_argmax",), "argmax over time instead of over the vocabulary"),
     Bug("char_rnn", "no_zero_grad", "        optimizer.zero_grad()\n", "",
-        ("test_train_learns_apple",), "gradients pile up from epoch to epoch"),
+        ("test_train_learns_apple", "test_train_loop_is_adam_on_mean_cross_entropy"),
+        "gradients pile up from epoch to epoch"),
     Bug("char_rnn", "softmax_before_loss", "loss = loss_fn(logits.reshape(-1, len(vocab)), Y.reshape(-1))",
         "loss = loss_fn(torch.softmax(logits, dim=-1).reshape(-1, len(vocab)), Y.reshape(-1))",
         ("test_train_learns_apple",), "CrossEntropyLoss takes raw logits"),
     Bug("char_rnn", "sgd_instead_of_adam", "torch.optim.Adam(", "torch.optim.SGD(",
-        ("test_train_learns_apple",), "plain SGD at lr 0.1 does not learn in 100 epochs"),
+        ("test_train_learns_apple", "test_train_loop_is_adam_on_mean_cross_entropy"),
+        "plain SGD at lr 0.1 does not learn in 100 epochs"),
     Bug("char_rnn", "fixed_learning_rate", "lr=learning_rate", "lr=0.1",
         ("test_train_honours_learning_rate",), "ignores learning_rate"),
     Bug("char_rnn", "fixed_seed", "torch.manual_seed(seed)", "torch.manual_seed(0)",
@@ -266,4 +270,50 @@ BUGS = [
         ("test_train_prediction_is_the_nets",), "returns the expected answer instead of the net's"),
     Bug("char_rnn", "tensor_losses", "losses.append(loss.item())", "losses.append(loss)",
         ("test_train_returns_net_losses_prediction",), "keeps loss tensors (and their graphs)"),
+    # the training loop the contract names, checked by replaying it from the student's own untrained net
+    Bug("char_rnn", "adamw_weight_decay", "torch.optim.Adam(", "torch.optim.AdamW(",
+        (LOOP,), "AdamW decays the weights (weight_decay=0.01 by default): not the contract's Adam"),
+    Bug("char_rnn", "adam_gan_betas", "lr=learning_rate)", "lr=learning_rate, betas=(0.5, 0.999))",
+        (LOOP,), "Adam with betas copied from a GAN tutorial: the same first step, different ones after"),
+    Bug("char_rnn", "sgd_momentum_converges", "torch.optim.Adam(net.parameters(), lr=learning_rate)",
+        "torch.optim.SGD(net.parameters(), lr=10 * learning_rate, momentum=0.9)",
+        (LOOP,), "SGD with momentum and a larger step: may converge, but is not Adam(learning_rate)"),
+    Bug("char_rnn", "sum_reduction", "nn.CrossEntropyLoss()", 'nn.CrossEntropyLoss(reduction="sum")',
+        (LOOP,), "sums the loss over the T steps instead of averaging: losses T times too large"),
+    Bug("char_rnn", "loss_after_step", "        optimizer.step()\n        losses.append(loss.item())\n",
+        "        optimizer.step()\n        with torch.no_grad():  # the loss of the updated net\n"
+        "            losses.append(loss_fn(net(X).reshape(-1, len(vocab)), Y.reshape(-1)).item())\n",
+        (LOOP,), "records each epoch's loss after its update (the next epoch's loss)"),
+    Bug("char_rnn", "zero_grad_once", "    for _ in range(epochs):\n        optimizer.zero_grad()\n",
+        "    optimizer.zero_grad()\n    for _ in range(epochs):\n",
+        (LOOP,), "zero_grad once before the loop: gradients still pile up from epoch to epoch"),
+    Bug("char_rnn", "epochs_zero_means_default", "for _ in range(epochs):", "for _ in range(epochs or 100):",
+        (LOOP,), "epochs=0 trains 100 epochs instead of returning the untrained net"),
+    Bug("char_rnn", "learning_rate_or_default", "lr=learning_rate)", "lr=learning_rate or 0.1)",
+        ("test_train_honours_learning_rate",), "learning_rate=0 (falsy) silently becomes 0.1"),
+    # seeds and defaults: the contract's call forms
+    Bug("char_rnn", "seeds_only_truthy", "    torch.manual_seed(seed)\n",
+        "    if seed:\n        torch.manual_seed(seed)\n",
+        ("test_train_same_seed_same_losses",), "seed=0 is falsy: the default seed never seeds torch"),
+    Bug("char_rnn", "default_seed_not_0", "epochs=100, seed=0):", "epochs=100, seed=42):",
+        ("test_train_call_forms",), "the default seed is 42, not the contract's 0"),
+    Bug("char_rnn", "default_epochs_10", "epochs=100, seed=0):", "epochs=10, seed=0):",
+        ("test_train_call_forms",), "the default is 10 epochs, not the contract's 100"),
+    Bug("char_rnn", "parameters_in_other_order", "learning_rate=0.1, epochs=100, seed=0):",
+        "epochs=100, learning_rate=0.1, seed=0):",
+        ("test_train_call_forms",), "keyword calls work, but a positional call in the contract's order does not"),
+    # state carried between calls
+    Bug("char_rnn", "global_losses_list", "    losses = []\n",
+        "    global losses  # kept at module level, to plot it from another cell\n    try:\n"
+        "        losses.clear()\n    except NameError:\n        losses = []\n",
+        ("test_train_results_do_not_change_later",),
+        "every call clears and refills one module-level list: an earlier result's losses change"),
+    Bug("char_rnn", "net_keeps_hidden_state", "states, _ = self.rnn(x)",
+        'states, h = self.rnn(x, getattr(self, "h", None))\n        self.h = h.detach()  # carried into the next call',
+        ("test_net_forward_keeps_no_state", "test_train_honours_learning_rate"),
+        "forward starts from the previous call's final state instead of zeros"),
+    Bug("char_rnn", "decode_ignores_its_map", "    indices = logits.argmax(dim=-1)[0]\n",
+        "    indices = logits.argmax(dim=-1)[0]\n"
+        '    index_to_char = dict(enumerate(build_vocab("apple", "pple!")))  # the map given is ignored\n',
+        ("test_decode_uses_its_map",), "decodes with apple's vocabulary whatever map it is given"),
 ]
