@@ -41,6 +41,7 @@ MAX_IPYTHON_CELL_BYTES = 16 * 2**10
 
 # --- class grading ---
 BATCH_SIZE = 8                 # submissions of one exercise graded in one pytest session
+WORKER_MEMORY_BYTES = 4 * 2**30  # RLIMIT_AS of each trusted grade-all worker (measured peak: 0.75 GiB)
 
 # --- grader inputs ---
 GRADER_SEED = 2026             # seeds the graders' random (non-saturating) inputs

@@ -24,6 +24,7 @@ class Job:
     digest: str       # content hash: a rerun regrades only what changed
     root: Path | None = None  # the class folder: nothing below it is read through a link
     refusal: str = ""  # why it is not graded at all (two entries claim the student), else ""
+    note: str = ""     # what the gradebook says of a student not graded, e.g. "clash: alice/, alice_x.py"
 
 
 def _submitted_root(root: Path) -> Path | None:
@@ -74,8 +75,12 @@ def _claims(place: Path, wanted: list[str], nbgrader: bool) -> tuple[dict[str, P
     return {e: place for e in named[:1]}, named[:1]
 
 
+def _entries(places: list[Path]) -> str:
+    return ", ".join(shown_name(p) + ("/" if _is_folder(p) else "") for p in places)
+
+
 def clash_message(student: str, places: list[Path]) -> str:
-    names = ", ".join(shown_name(p) + ("/" if _is_folder(p) else "") for p in places)
+    names = _entries(places)
     return (f"more than one entry of the class folder is student {shown_name(Path(student))}: {names}; "
             "none of them was graded. Instructor: keep one entry per student (e.g. move the files into "
             "the folder) and grade again")
@@ -105,7 +110,8 @@ def discover(root: Path, exercises: list[str] | None = None) -> list[Job]:
                              else places[0].with_name(f"{student}_{exercise}.ipynb"))
             if refusal:
                 key = hashlib.sha256(refusal.encode("utf-8", "replace")).hexdigest()
-                jobs.append(Job(student, exercise, path, "clash:" + key, root, refusal))
+                jobs.append(Job(student, exercise, path, "clash:" + key, root, refusal,
+                                note=f"clash: {_entries(places)}"))
             else:
                 jobs.append(Job(student, exercise, path, digest(path, root), root))
     return jobs
