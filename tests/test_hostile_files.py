@@ -320,3 +320,132 @@ def test_printing_survives_an_ascii_terminal(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     table = done.stdout.decode("ascii")
     assert table.count("10 / 10") == 2 * 3 and "zo?" in table  # rnn_shapes and total, per student
+
+
+# ------------------------------------------------------------------------ the batch: dead workers, memory
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _workers(pid: int) -> list[int]:
+    """grade-all's pool workers: its spawned children (not multiprocessing's resource tracker)."""
+    found = []
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            found.append(child)
+    return found
+
+
+def test_a_killed_worker_costs_nobody_anything(tmp_path):
+    """SIGKILL a worker mid-run: the run finishes, every (student, exercise) has its true result."""
+    root, out = tmp_path / "class", tmp_path / "out"
+    students = ["amy", "ben", "cal"]
+    for student in students:
+        write_student(root / student, reference())
+    hwm = tmp_path / "hwm"
+    process = subprocess.Popen([sys.executable, "-c", RUN_CLI, "grade-all", str(root), "-o", str(out), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**ENV, "AUTOGRADER_TEST_HWM": str(hwm)})
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not list((out / "results").glob("*/*.json")):
+            time.sleep(0.1)
+        workers = _workers(process.pid)
+        assert workers, "no worker to kill"
+        os.kill(workers[0], signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr.decode()[-3000:]
+    with open(out / "grades.csv", newline="") as handle:
+        assert {row["student"]: row["total"] for row in csv.DictReader(handle)} == dict.fromkeys(students, "58")
+    for student in students:
+        assert len(list((out / "results" / student).glob("*.json"))) == 3, student
+        assert (out / "students" / student / "feedback.html").is_file()
+    assert b"Traceback" not in stderr
+    time.sleep(1)
+    assert sandbox_processes() == []
+
+
+def grade_or_die(jobs: list[Job]):
+    """A worker's grading, except that a job of student "crash" kills the worker (as an OOM kill would)."""
+    from autograder.batch import workers
+
+    if any(job.student == "crash" and not job.refusal for job in jobs):  # a refusal reads no file
+        os.kill(os.getpid(), signal.SIGKILL)
+    return workers._grade(jobs)
+
+
+def test_a_job_that_kills_its_worker_twice_is_recorded_as_failed(tmp_path, monkeypatch):
+    """Retried once alone, then failed with the reason; the other jobs are graded normally."""
+    monkeypatch.setenv("AUTOGRADER_SANDBOX_UID", UID)  # the workers' sandboxes: this module's user
+    shapes = tmp_path / "rnn_shapes.py"
+    shapes.write_text((SOLUTIONS / "rnn_shapes.py").read_text())
+    jobs = [Job(student, "rnn_shapes", shapes, student) for student in ("amy", "crash", "ben", "cal")]
+    pool = WorkerPool(2, hide=[tmp_path], grade=grade_or_die)
+    try:
+        results = dict(pool.grade(jobs))
+    finally:
+        pool.close()
+    assert set(results) == set(jobs) and pool.failed == {jobs[1]}
+    crashed = results[jobs[1]]
+    assert crashed.score == 0 and crashed.max_score == 10 and "grader failure" in crashed.limits
+    assert all(t.message.startswith(WORKER_DIED) for t in crashed.tests)
+    assert [results[j].score for j in jobs if j.student != "crash"] == [10, 10, 10]
+
+
+def worker_memory(jobs: list[Job]):
+    """What a worker may map: its RLIMIT_AS, and whether reserving that much (untouched) succeeds."""
+    import mmap
+    import resource
+
+    from autograder.grading.results import ExerciseResult
+
+    try:
+        mmap.mmap(-1, config.WORKER_MEMORY_BYTES).close()  # address space only: no memory is used
+        mapped = True
+    except OSError:
+        mapped = False
+    limit = resource.getrlimit(resource.RLIMIT_AS)
+    return [ExerciseResult(exercise=j.exercise, submission="", data={"limit": limit, "mapped": mapped}) for j in jobs]
+
+
+def test_trusted_workers_memory_is_capped(tmp_path, monkeypatch):
+    """A bomb on the trusted side is a MemoryError of that process, not an OOM kill of the machine."""
+    monkeypatch.setenv("AUTOGRADER_SANDBOX_UID", UID)
+    pool = WorkerPool(1, hide=[], grade=worker_memory)
+    try:
+        [(_, result)] = list(pool.grade([Job("amy", "rnn_shapes", tmp_path, "x")]))
+    finally:
+        pool.close()
+    assert tuple(result.data["limit"]) == (config.WORKER_MEMORY_BYTES,) * 2
+    assert result.data["mapped"] is False
+
+
+def test_grade_survives_deep_folders_and_refuses_links(tmp_path):
+    """`autograder grade` itself: a 1,200-deep folder is searched to its limit, a link earns nothing."""
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / "rnn_shapes.py").write_text((SOLUTIONS / "rnn_shapes.py").read_text())
+    (nest(deep, 1200) / "numpy_rnn.py").write_text((SOLUTIONS / "numpy_rnn.py").read_text())
+    link = tmp_path / "link" / "numpy_rnn.py"
+    link.parent.mkdir()
+    link.symlink_to(SOLUTIONS / "numpy_rnn.py")
+    try:
+        done, peak = run_cli(["grade", deep, link])
+    finally:
+        subprocess.run(["rm", "-rf", str(deep)], check=True)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    stdout = done.stdout.decode()
+    assert "rnn_shapes: 10 / 10" in stdout and "numpy_rnn: 0 / 18" in stdout
+    assert "numpy_rnn.py is a link (symbolic link)" in stdout
+    assert peak < MAIN_PEAK_BYTES
