@@ -108,6 +108,8 @@ def notebook_cells(path: Path, text: str) -> list[dict]:
         notebook = json.loads(text)
     except ValueError as error:
         raise _invalid(path, f" (not JSON: {error})") from None
+    except RecursionError:
+        raise _invalid(path, " (not JSON a notebook can hold: nested too deeply)") from None
     if not isinstance(notebook, dict):
         raise _invalid(path, ": it has no list of cells")
     version = notebook.get("nbformat", 4)

@@ -43,6 +43,7 @@ def test_magics_and_shell_lines_become_calls_of_get_ipython(tmp_path):
     ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x", "metadata": []}]}', "metadata of cell 1"),
     ('{"nbformat": "4", "cells": []}', "nbformat version"),
     ('{"nbformat": 3, "worksheets": 5}', "could not be upgraded"),
+    ('{"cells": ' + "[" * 100_000, "nested too deeply"),
 ])
 def test_broken_notebooks_are_explained(tmp_path, content, message):
     path = tmp_path / "char_rnn.ipynb"
