@@ -29,8 +29,19 @@ SANDBOX_NAMESPACES = os.environ.get("AUTOGRADER_SANDBOX_NAMESPACES", "auto")
 # The unprivileged user submissions run as (root hosts only): pick one no real account uses.
 SANDBOX_UID = int(os.environ.get("AUTOGRADER_SANDBOX_UID", "61000"))
 
+# --- reading submissions (trusted side) ---
+MAX_SOURCE_BYTES = 20 * 2**20  # a notebook or .py file larger than this is refused before it is read
+MAX_FOLDER_DEPTH = 16          # folder levels of a submission searched for its files
+MAX_FOLDER_ENTRIES = 10_000    # files and folders of a submission looked at, at most
+# IPython syntax (%magic, !shell) is turned into Python on the trusted side, at a cost of about
+# 2.5 us per byte of the cell per such line: this many lines per notebook, in cells this small
+# (at most about 2 s per notebook, measured).
+MAX_IPYTHON_LINES = 50
+MAX_IPYTHON_CELL_BYTES = 16 * 2**10
+
 # --- class grading ---
 BATCH_SIZE = 8                 # submissions of one exercise graded in one pytest session
+WORKER_MEMORY_BYTES = 4 * 2**30  # RLIMIT_AS of each trusted grade-all worker (measured peak: 0.75 GiB)
 
 # --- grader inputs ---
 GRADER_SEED = 2026             # seeds the graders' random (non-saturating) inputs

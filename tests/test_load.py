@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -17,7 +18,7 @@ def notebook(*cells: tuple[str, str]) -> str:
 def test_notebook_code_cells_keep_their_jupyter_numbers(tmp_path):
     path = tmp_path / "numpy_rnn.ipynb"
     path.write_text(notebook(("markdown", "# hi"), ("code", "x = 1"), ("code", ""), ("code", ["y = ", "2"])))
-    assert load_source(path).cells == [(2, "x = 1\n"), (4, "y = 2\n")]
+    assert load_source(path).cells == [(2, "x = 1"), (4, "y = 2")]  # plain Python: unchanged
 
 
 def test_magics_and_shell_lines_become_calls_of_get_ipython(tmp_path):
@@ -34,12 +35,55 @@ def test_magics_and_shell_lines_become_calls_of_get_ipython(tmp_path):
     ('{"cells": 3}', "no list of cells"),
     (notebook(("markdown", "only text")), "has no code cells"),
     ('["a list"]', "no list of cells"),
+    ('{"nbformat": 4, "cells": ["x = 1"]}', "cell 1 is not a cell"),
+    ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": 7}]}', "the source of cell 1 is not text"),
+    ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": ["x", 1]}]}', "the source of cell 1 is not text"),
+    ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x", "outputs": {}}]}', "outputs of cell 1"),
+    ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x", "outputs": ["a"]}]}', "outputs of cell 1"),
+    ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x", "metadata": []}]}', "metadata of cell 1"),
+    ('{"nbformat": "4", "cells": []}', "nbformat version"),
+    ('{"nbformat": 3, "worksheets": 5}', "could not be upgraded"),
+    ('{"cells": ' + "[" * 100_000, "nested too deeply"),
 ])
 def test_broken_notebooks_are_explained(tmp_path, content, message):
     path = tmp_path / "char_rnn.ipynb"
     path.write_text(content)
     with pytest.raises(SubmissionError, match=re.escape(message)):
         load_source(path)
+    if "no code cells" not in message:
+        with pytest.raises(SubmissionError, match="re-download it from JupyterLab with File > Download"):
+            load_source(path)
+
+
+def test_nbformat_3_notebooks_are_upgraded(tmp_path):
+    """An old notebook (nbformat 3: worksheets, "input") gives its code cells, magics transformed."""
+    from nbformat import v3
+
+    cells = [v3.new_code_cell(input="x = 1"), v3.new_text_cell("markdown", source="# hi"),
+             v3.new_code_cell(input="%matplotlib inline\nfiles = !ls")]
+    path = tmp_path / "numpy_rnn.ipynb"
+    path.write_text(v3.writes_json(v3.new_notebook(worksheets=[v3.new_worksheet(cells=cells)])))
+    assert json.loads(path.read_text())["nbformat"] == 3
+    source = load_source(path)
+    assert [n for n, _ in source.cells] == [1, 3] and source.cells[0][1] == "x = 1"
+    assert "get_ipython().getoutput('ls')" in source.cells[1][1]
+
+
+def test_ipython_transform_is_bounded(tmp_path):
+    """Only cells with IPython syntax are transformed, config.MAX_IPYTHON_LINES lines per notebook:
+    a cell of 300 shell lines is run as it is (and fails), in milliseconds, and says so."""
+    from autograder import config
+
+    path = tmp_path / "numpy_rnn.ipynb"
+    path.write_text(notebook(("code", "%matplotlib inline"), ("code", "x = !true\n" * 300),
+                             ("code", "y = 1\n" * 100_000)))
+    started = time.monotonic()
+    source = load_source(path)
+    assert time.monotonic() - started < 1.0
+    assert source.cells[0][1].startswith("get_ipython().run_line_magic")
+    assert source.cells[1][1] == "x = !true\n" * 300 and source.cells[2][1] == "y = 1\n" * 100_000
+    assert "cell(s) 2 ran as plain Python" in source.problems[0] and source.limits == ["IPython syntax limit"]
+    assert config.MAX_IPYTHON_LINES < 300
 
 
 def test_a_py_file_is_one_cell_run_as_a_module(tmp_path):

@@ -7,11 +7,13 @@ whose name is the student id, optionally followed by the exercise: `alice_char_r
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
 from ..load import exercise_files
+from ..submitted_files import SUFFIXES, digest, shown_name
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,9 @@ class Job:
     exercise: str
     path: Path        # may not exist: graded as "not submitted"
     digest: str       # content hash: a rerun regrades only what changed
-
-
-def file_digest(path: Path) -> str:
-    if not path.is_file():
-        return "missing"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    root: Path | None = None  # the class folder: nothing below it is read through a link
+    refusal: str = ""  # why it is not graded at all (two entries claim the student), else ""
+    note: str = ""     # what the gradebook says of a student not graded, e.g. "clash: alice/, alice_x.py"
 
 
 def _submitted_root(root: Path) -> Path | None:
@@ -36,20 +35,26 @@ def _submitted_root(root: Path) -> Path | None:
     return None
 
 
+def _is_folder(path: Path) -> bool:
+    """A real folder: a link to one is a student's entry too, refused when it is read."""
+    return path.is_dir() and not path.is_symlink()
+
+
 def student_folders(root: Path) -> dict[str, list[Path]]:
-    """Each student's submission folders or files."""
+    """Each student's submission folders or files (more than one entry may claim an id)."""
     submitted = _submitted_root(root)
     found: dict[str, list[Path]] = {}
     if submitted is not None:
-        for student in sorted(p for p in submitted.iterdir() if p.is_dir()):
-            found[student.name] = sorted(p for p in student.iterdir() if p.is_dir()) or [student]
+        for student in sorted(p for p in submitted.iterdir() if p.is_dir() or p.is_symlink()):
+            inner = sorted(p for p in student.iterdir() if p.is_dir()) if _is_folder(student) else []
+            found[student.name] = inner or [student]
         return found
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        if _is_folder(entry) or (entry.is_symlink() and entry.suffix not in SUFFIXES):
             found.setdefault(entry.name, []).append(entry)
-        elif entry.suffix in (".ipynb", ".py"):
+        elif entry.suffix in SUFFIXES:
             student = entry.stem
             for exercise in config.EXERCISES:
                 student = student.replace(exercise, "")
@@ -57,20 +62,56 @@ def student_folders(root: Path) -> dict[str, list[Path]]:
     return found
 
 
+def _claims(place: Path, wanted: list[str], nbgrader: bool) -> tuple[dict[str, Path], list[str]]:
+    """The exercise files an entry holds, and the exercises it claims: in a flat class folder a
+    student's folder (or a link standing for one) is their whole submission, a file the exercise it
+    is named after; an nbgrader assignment folder claims the exercises it holds."""
+    if _is_folder(place):
+        found = {e: p for e, p in exercise_files(place).items() if e in wanted}
+        return found, list(found) if nbgrader else wanted
+    if nbgrader or place.suffix not in SUFFIXES:  # a linked student or assignment folder
+        return {e: place for e in wanted}, wanted
+    named = [e for e in wanted if e in place.stem] or (wanted if len(wanted) == 1 else [])
+    return {e: place for e in named[:1]}, named[:1]
+
+
+def _entries(places: list[Path]) -> str:
+    return ", ".join(shown_name(p) + ("/" if _is_folder(p) else "") for p in places)
+
+
+def clash_message(student: str, places: list[Path]) -> str:
+    names = _entries(places)
+    return (f"more than one entry of the class folder is student {shown_name(Path(student))}: {names}; "
+            "none of them was graded. Instructor: keep one entry per student (e.g. move the files into "
+            "the folder) and grade again")
+
+
 def discover(root: Path, exercises: list[str] | None = None) -> list[Job]:
-    """Every (student, exercise) of the class, in a stable order; missing files included."""
+    """Every (student, exercise) of the class, in a stable order; missing files included.
+
+    A student id that several entries claim for one exercise (a folder `alice/` and a file
+    `alice_numpy_rnn.py`) is a clash: every exercise of that student gets zero and says so.
+    """
     wanted = exercises or list(config.EXERCISES)
+    nbgrader = _submitted_root(root) is not None
     jobs = []
     for student, places in student_folders(root).items():
         files: dict[str, Path] = {}
+        claimed: dict[str, int] = defaultdict(int)
         for place in places:
-            if place.is_dir():
-                files.update({e: p for e, p in exercise_files(place).items() if e in wanted})
-            else:
-                named = [e for e in wanted if e in place.stem] or (wanted if len(wanted) == 1 else [])
-                files.update({e: place for e in named[:1]})
+            found, claims = _claims(place, wanted, nbgrader)
+            for exercise in claims:
+                claimed[exercise] += 1
+            files.update(found)
+        clash = any(n > 1 for n in claimed.values())
+        refusal = clash_message(student, places) if clash else ""
         for exercise in wanted:
-            path = files.get(exercise, places[0] / f"{exercise}.ipynb" if places[0].is_dir()
+            path = files.get(exercise, places[0] / f"{exercise}.ipynb" if _is_folder(places[0])
                              else places[0].with_name(f"{student}_{exercise}.ipynb"))
-            jobs.append(Job(student, exercise, path, file_digest(path)))
+            if refusal:
+                key = hashlib.sha256(refusal.encode("utf-8", "replace")).hexdigest()
+                jobs.append(Job(student, exercise, path, "clash:" + key, root, refusal,
+                                note=f"clash: {_entries(places)}"))
+            else:
+                jobs.append(Job(student, exercise, path, digest(path, root), root))
     return jobs

@@ -30,8 +30,12 @@ def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = 
         pool = WorkerPool(jobs, hide=[root.resolve(), out.resolve()])
         try:
             for job, result in pool.grade(todo):
+                if job.note:  # e.g. a clash: the gradebook and the summary say why nothing was graded
+                    result.data["note"] = job.note
+                    result.limits.append("not graded: " + job.note.split(":")[0])
                 results[job] = result
-                store.save(job, results[job])
+                if job not in pool.failed:  # a failure of the kit's own worker is tried again next run
+                    store.save(job, result)
                 remaining[job.student] -= 1
                 if remaining[job.student] == 0:
                     progress.advance()

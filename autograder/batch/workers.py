@@ -1,13 +1,22 @@
 """A pool of trusted worker processes, each with its own warm zygote: torch and the graders are
-imported once per worker, never once per submission."""
+imported once per worker, never once per submission.
+
+A worker that dies (killed for memory, a segfault) fails only what it held: the pool is started
+again, the jobs that were in flight are retried one at a time, and a job that fails again is
+recorded as failed, with the reason, for that student alone.
+"""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .. import config
 from ..grading.results import ExerciseResult
@@ -16,8 +25,11 @@ from .discover import Job
 _zygote = None        # the worker's own zygote (one per worker process)
 _hide: list[Path] = []
 
+WORKER_DIED = ("the grader's worker process died while grading this submission (for example killed "
+               "for using too much memory); it was tried twice. Please tell your instructor")
 
-def _start_worker(hide: list[Path]) -> None:
+
+def _start_worker(hide: list[Path], slots: int) -> None:
     global _zygote, _hide
     import torch
 
@@ -26,16 +38,23 @@ def _start_worker(hide: list[Path]) -> None:
 
     die_with_parent()  # a killed batch takes its workers (and their sandboxes) along
     torch.set_num_threads(1)  # workers share the cores; one thread each grades fastest
-    # A sandbox user per worker: their process limits and signals stay apart.
+    # A sandbox user per worker slot: their process limits and signals stay apart.
     worker = multiprocessing.current_process()._identity[0]
-    _zygote, _hide = Zygote(uid=config.SANDBOX_UID + worker), hide
+    _zygote, _hide = Zygote(uid=config.SANDBOX_UID + 1 + (worker - 1) % slots), hide
+    # The zygote is started: the cap is this trusted process's own, so that processing a hostile
+    # reply that asks for too much memory is a MemoryError for that submission, not an OOM kill.
+    limit = config.WORKER_MEMORY_BYTES
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _zygote.wait_ready()
 
 
 def _grade(jobs: list[Job]) -> list[ExerciseResult]:
     from ..grading.run import grade_exercises
 
-    return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide)
+    return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide,
+                           root=jobs[0].root, refusals=[job.refusal for job in jobs])
 
 
 def cost(job: Job) -> int:
@@ -55,19 +74,86 @@ def batches(jobs: list[Job], size: int) -> list[list[Job]]:
     return chunks
 
 
+def _failure(error: BaseException) -> str:
+    if isinstance(error, BrokenProcessPool):
+        return WORKER_DIED
+    return (f"the grader failed on this submission ({type(error).__name__}: {str(error)[:300]}); "
+            "it was tried twice. Please tell your instructor")
+
+
 class WorkerPool:
-    def __init__(self, jobs: int, hide: list[Path]):
+    """grade: what a worker runs on a batch (the real grading; tests may pass another)."""
+
+    def __init__(self, jobs: int, hide: list[Path],
+                 grade: Callable[[list[Job]], list[ExerciseResult]] = _grade):
         self.size = max(1, jobs)
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.size, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(hide,))
+        self._hide, self._grade = hide, grade
+        self.failed: set[Job] = set()  # recorded as failed: not kept, a rerun tries them again
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(self._hide, self.size))
+
+    def _restart(self) -> None:
+        self.close(cancel=True)
+        self._executor = self._start()
+
+    def _run(self, batch: list[Job]) -> Future:
+        try:
+            return self._executor.submit(self._grade, batch)
+        except BrokenProcessPool:
+            self._restart()
+            return self._executor.submit(self._grade, batch)
 
     def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
-        """(job, result) pairs, a batch at a time as batches finish."""
+        """(job, result) pairs, a batch at a time as batches finish; one for every job, whatever
+        happens to the workers."""
         size = max(1, min(config.BATCH_SIZE, len(jobs) // (2 * self.size) or 1))
-        futures = {self._executor.submit(_grade, batch): batch for batch in batches(jobs, size)}
-        for future in as_completed(futures):
-            yield from zip(futures[future], future.result())
+        queue = deque(batches(jobs, size))
+        retry: list[Job] = []
+        running: dict[Future, list[Job]] = {}  # at most one batch per worker: a death loses only those
+        while queue or running:
+            while queue and len(running) < self.size:
+                batch = queue.popleft()
+                running[self._run(batch)] = batch
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                batch = running.pop(future)
+                if future.exception() is None:
+                    yield from zip(batch, future.result())
+                else:
+                    retry += batch
+                    broken |= isinstance(future.exception(), BrokenProcessPool)
+            if broken:  # every batch in flight is lost with the pool
+                for batch in running.values():
+                    retry += batch
+                running.clear()
+                self._restart()
+        for job in retry:  # one at a time: a second death is this job's own
+            yield job, self._retried(job)
+
+    def _retried(self, job: Job) -> ExerciseResult:
+        try:
+            return self._one(job)
+        except Exception as error:
+            reason = _failure(error)
+        self.failed.add(job)
+        try:  # the tests and points of the exercise, each failed with the reason
+            result = self._one(replace(job, refusal=reason))
+        except Exception:
+            result = ExerciseResult(exercise=job.exercise, submission=str(job.path), problems=[reason])
+        result.limits.append("grader failure")
+        return result
+
+    def _one(self, job: Job) -> ExerciseResult:
+        future = self._run([job])
+        try:
+            return future.result()[0]
+        except BrokenProcessPool:
+            self._restart()
+            raise
 
     def close(self, cancel: bool = False) -> None:
         if cancel:

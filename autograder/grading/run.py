@@ -38,11 +38,17 @@ class Unloadable:
         pass
 
 
-def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (),
-                      exercise: str | None = None) -> StudentCode | Unloadable:
-    """Step 1: the submission's cells, ready to run in a sandbox (or the reason they are not)."""
+def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (), exercise: str | None = None,
+                      root: Path | None = None, refusal: str = "") -> StudentCode | Unloadable:
+    """Step 1: the submission's cells, ready to run in a sandbox (or the reason they are not).
+
+    root: the folder that was handed in (nothing below it is read through a link); refusal: why the
+    submission is not graded at all (decided before, e.g. two entries claiming one student).
+    """
+    if refusal:
+        return Unloadable(refusal)
     try:
-        source: Source = load_source(path, exercise)
+        source: Source = load_source(path, exercise, root)
     except SubmissionError as error:
         return Unloadable(str(error))
     return StudentCode(source, zygote, sandbox_settings(extra_hide))
@@ -58,18 +64,21 @@ def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unlo
     return plugin.graded
 
 
-def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote,
-                    extra_hide: list[Path] = ()) -> list[ExerciseResult]:
+def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide: list[Path] = (),
+                    root: Path | None = None, refusals: list[str] | None = None) -> list[ExerciseResult]:
     """Grade several submissions of one exercise (one pytest session for all of them)."""
-    opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise) for path in paths]
+    refusals = refusals or [""] * len(paths)
+    opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise, root, refusal)
+             for path, refusal in zip(paths, refusals)]
     return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
                            problems=graded.problems, limits=graded.limits, data=graded.data,
                            output=graded.output, seconds=graded.seconds)
             for path, graded in zip(paths, run_graders(exercise, opens))]
 
 
-def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = ()) -> ExerciseResult:
-    return grade_exercises(exercise, [path], zygote, extra_hide)[0]
+def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = (),
+                   root: Path | None = None) -> ExerciseResult:
+    return grade_exercises(exercise, [path], zygote, extra_hide, root)[0]
 
 
 def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None = None,
@@ -77,11 +86,12 @@ def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None 
     """Grade every exercise found in a submission (a notebook, a .py file or a folder)."""
     report = Report(submission=str(path))
     files = exercise_files(path, exercises)  # SubmissionError: the kit was misused
+    root = path if path.is_dir() and not path.is_symlink() else path.parent
     own = zygote is None
     zygote = zygote or Zygote()
     try:
         for exercise, file in files.items():
-            report.exercises.append(grade_exercise(exercise, file, zygote, extra_hide))
+            report.exercises.append(grade_exercise(exercise, file, zygote, extra_hide, root))
     finally:
         if own:
             zygote.close()

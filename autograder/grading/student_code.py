@@ -45,7 +45,7 @@ class StudentCode:
         self.zygote = zygote
         self.settings = settings
         self.problems: list[str] = list(source.problems)
-        self.limits: list[str] = []    # every limit hit, for the class summary
+        self.limits: list[str] = list(source.limits)  # every limit hit, for the class summary
         self._process: SandboxProcess | None = None
         self._generation = 0           # handles die with the process that made them
         self._starts = 0

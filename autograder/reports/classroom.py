@@ -26,6 +26,7 @@ from .. import config
 from ..files import write_atomically
 from ..grading.results import Report
 from . import gradescope, html, markdown, plots, summary
+from .text import shown
 
 HISTOGRAM = "histogram.png"
 REFERENCE_CACHE = ".reference_losses.json"  # importing torch and training costs seconds: kept across runs
@@ -37,15 +38,25 @@ def _encodable(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+def csv_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as it is: control and bidi characters as escapes (a CR would
+    end the row), and one that starts like a formula (= + - @, tab, CR) gets a leading single quote,
+    as OWASP recommends against CSV injection."""
+    text = shown(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def gradebook_csv(reports: dict[str, Report]) -> str:
+    """student, each exercise, total, max_total, and a note for a student who was not graded (a clash)."""
     exercises = [e for e in config.EXERCISES if any(x.exercise == e for r in reports.values() for x in r.exercises)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *exercises, "total", "max_total"])
+    writer.writerow(["student", *exercises, "total", "max_total", "note"])
     for student, report in sorted(reports.items()):
         scores = {e.exercise: e.score for e in report.exercises}
-        writer.writerow([student, *(f"{scores.get(e, 0):g}" for e in exercises), f"{report.score:g}",
-                         f"{report.max_score:g}"])
+        notes = dict.fromkeys(str(e.data["note"]) for e in report.exercises if e.data.get("note"))
+        writer.writerow([csv_cell(student), *(f"{scores.get(e, 0):g}" for e in exercises), f"{report.score:g}",
+                         f"{report.max_score:g}", csv_cell("; ".join(notes))])
     return buffer.getvalue()
 
 

@@ -17,6 +17,12 @@ def strip_control(s: str) -> str:
     return _CONTROL.sub("", s.replace("\r\n", "\n"))
 
 
+def shown(name: str) -> str:
+    """A name from a submission (a student id, a file name) safe to print on a terminal: control and
+    bidi characters and undecodable bytes as escapes (\\x1b, \\u202e, \\udcff), the rest as it is."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
+
+
 def _indent(s: str, spaces: int) -> str:
     return textwrap.indent(strip_control(s).rstrip(), " " * spaces, lambda line: True)
 
@@ -26,7 +32,7 @@ def _points(x: float) -> str:
 
 
 def _exercise(e: ExerciseResult) -> list[str]:
-    out = [f"{e.exercise}: {_points(e.score)} / {_points(e.max_score)}  ({e.seconds:.1f} s, {e.submission})"]
+    out = [f"{e.exercise}: {_points(e.score)} / {_points(e.max_score)}  ({e.seconds:.1f} s, {shown(e.submission)})"]
     if not e.tests:
         out.append("  no tests ran")
     points = [f"{_points(t.score)} / {_points(t.max_score)}" for t in e.tests]
@@ -47,7 +53,7 @@ def _exercise(e: ExerciseResult) -> list[str]:
 
 def render(report: Report) -> str:
     """Render `report` as plain text."""
-    out = [f"Submission: {report.submission}",
+    out = [f"Submission: {shown(report.submission)}",
            f"Total: {_points(report.score)} / {_points(report.max_score)}"]
     if not report.exercises:
         out.append("No exercises were graded.")
@@ -64,7 +70,7 @@ def score_table(reports: list[Report]) -> str:
     for report in reports:
         by_name = {e.exercise: e for e in report.exercises}
         cells = [f"{by_name[e].score:g} / {by_name[e].max_score:g}" if e in by_name else "-" for e in exercises]
-        rows.append([report.submission, *cells, f"{report.score:g} / {report.max_score:g}"])
+        rows.append([shown(report.submission), *cells, f"{report.score:g} / {report.max_score:g}"])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
