@@ -12,15 +12,20 @@ import csv
 import hashlib
 import json
 import re
+import struct
 import subprocess
 import sys
+import tracemalloc
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
 from autograder import config
 from autograder.files import write_atomically
+from autograder.sandbox import wire
 from test_hostile import HOSTILE, header, leftover_processes, sandbox_processes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,3 +186,114 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     write_atomically(tmp_path / "text.md", "lone \ud800 surrogate")
     assert (tmp_path / "text.md").read_text(encoding="utf-8") == "lone ? surrogate"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md", "text.md"]
+
+
+# ------------------------------------------------------------------------ the decoder alone, allocation measured
+
+def npy(descr, shape: tuple, data: bytes = b"") -> bytes:
+    header = repr({"descr": descr, "fortran_order": False, "shape": shape})
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + data
+
+
+def traced_peak(action) -> int:
+    """Peak bytes allocated (Python and numpy, which reports to tracemalloc) while action runs."""
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+LYING_ARRAYS = {
+    "structured, no fields": ([], (10**9,), b""),
+    "V0": ("|V0", (10**9,), b""),
+    "element count overflows int64": ("<f8", (2**62, 2**62, 4), b""),
+    "shape larger than the data": ("<f8", (10**6, 10**6), bytes(8)),
+    "4 GB unicode items": ("<U1000000000", (1,), bytes(16)),
+    "big-endian": (">f8", (2,), bytes(16)),
+    "over the element cap": ("|u1", (config.MAX_REPLY_ELEMENTS + 1,), bytes(config.MAX_REPLY_ELEMENTS + 1)),
+}
+
+
+@pytest.mark.parametrize("descr, shape, data", LYING_ARRAYS.values(), ids=LYING_ARRAYS)
+def test_lying_arrays_are_refused_before_anything_is_allocated(descr, shape, data):
+    blob = npy(descr, shape, data)
+    peak = traced_peak(lambda: pytest.raises(wire.WireError, wire.decode, {"__ndarray__": 0}, [blob]))
+    assert peak < 2**20 + len(data) // 8, peak
+
+
+def test_honest_arrays_still_cross():
+    for value in (np.arange(6.0).reshape(2, 3), np.asfortranarray(np.ones((3, 2), np.float32)),
+                  np.zeros((0, 4)), np.array([True, False]), torch.arange(4)):
+        blobs: list[bytes] = []
+        back = wire.decode(wire.encode(value, blobs), blobs)
+        assert type(back) is type(value) and np.array_equal(np.asarray(back), np.asarray(value)), value
+
+
+def rnn_doc(config_: dict, tensors: dict) -> tuple[dict, list[bytes]]:
+    blobs: list[bytes] = []
+    encoded = {k: wire._encode_tensor(v, blobs) for k, v in tensors.items()}
+    return {"__module__": {"type": "RNN", "base": "RNN", "config": config_, "tensors": encoded,
+                           "children": {}}}, blobs
+
+
+SMALL = {"weight_ih_l0": torch.zeros(2, 2), "weight_hh_l0": torch.zeros(2, 2),
+         "bias_ih_l0": torch.zeros(2), "bias_hh_l0": torch.zeros(2)}
+MODULE_LIES = {
+    "4096 x 4096 x 4 layers": {"input_size": 4096, "hidden_size": 4096, "num_layers": 4},
+    "4096 layers, bidirectional": {"input_size": 4096, "hidden_size": 4096, "num_layers": 4096,
+                                   "bidirectional": True},
+    "sizes that do not match the weights": {"input_size": 3, "hidden_size": 2},
+    "an unknown key": {"input_size": 2, "hidden_size": 2, "device": "meta"},
+    "a float size": {"input_size": 2, "hidden_size": 2.5},
+    "a string flag": {"input_size": 2, "hidden_size": 2, "batch_first": "yes"},
+}
+
+
+@pytest.mark.parametrize("claimed", MODULE_LIES.values(), ids=MODULE_LIES)
+def test_module_configurations_are_checked_before_anything_is_built(claimed):
+    doc, blobs = rnn_doc(claimed, SMALL)
+
+    def rebuild():
+        with pytest.raises(wire.WireError):
+            wire.decode(doc, blobs).build()
+        with pytest.raises(wire.WireError):
+            wire.decode(doc, blobs, build_modules=True)  # the sandbox side, for modules graders pass in
+    assert traced_peak(rebuild) < 2**20
+
+
+HONEST_MODULES = [torch.nn.RNN(3, 4, num_layers=3, bidirectional=True, batch_first=True), torch.nn.LSTM(2, 3),
+                  torch.nn.GRU(2, 3, num_layers=2, bias=False), torch.nn.Linear(4, 2), torch.nn.Linear(4, 2, bias=False)]
+
+
+@pytest.mark.parametrize("module", HONEST_MODULES, ids=lambda m: repr(m).replace(" ", ""))
+def test_honest_modules_still_cross(module, monkeypatch):
+    """Rebuilt with the same weights; the parameter count worked out from the configuration is
+    exactly torch's, so a module at the cap is accepted and one parameter less refuses it."""
+    blobs: list[bytes] = []
+    data = wire.decode(wire.encode(module, blobs), blobs)
+    parameters = sum(p.numel() for p in module.parameters())
+    monkeypatch.setattr(config, "MAX_MODULE_PARAMETERS", parameters)
+    rebuilt = data.build()
+    assert type(rebuilt) is type(module)
+    for (name, a), (_, b) in zip(module.state_dict().items(), rebuilt.state_dict().items()):
+        assert torch.equal(a, b), name
+    monkeypatch.setattr(config, "MAX_MODULE_PARAMETERS", parameters - 1)
+    with pytest.raises(wire.WireError, match="parameters, over the limit"):
+        data.build()
+
+
+def test_long_and_deep_replies_are_refused():
+    head = struct.pack(">QI", 24 * 2**20, 24 * 2**20)
+    with pytest.raises(wire.WireError, match="JSON part"):
+        wire.read_head(head, config.MAX_MESSAGE_BYTES, config.MAX_REPLY_JSON_BYTES)
+    with pytest.raises(wire.WireError, match="values"):
+        wire.decode([[] for _ in range(config.MAX_REPLY_VALUES)], [])
+    deep: object = 1
+    for _ in range(config.MAX_WIRE_DEPTH + 2):
+        deep = {"__tuple__": [deep]}
+    with pytest.raises(wire.WireError, match="levels deep"):
+        wire.decode(deep, [])

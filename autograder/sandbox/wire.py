@@ -116,7 +116,7 @@ def checked_config(base: str, config: Any) -> dict:
         elif key == "nonlinearity":
             ok = value in ("tanh", "relu")
         else:
-            ok = type(value) is int and (1 if key == "num_layers" else 0) <= value <= limits.MAX_SIZE_IN_CONFIG
+            ok = type(value) is int and int(key in ("num_layers", "hidden_size")) <= value <= limits.MAX_SIZE_IN_CONFIG
         if not ok:
             raise WireError(f"its configuration has {key}={value!r:.40}")
     return dict(config)
@@ -131,26 +131,30 @@ def parameter_shapes(base: str, config: dict) -> dict[str, tuple[int, ...]]:
 
     bias = config.get("bias", True)
     if base == "Linear":
-        shapes = {"weight": (size("out_features"), size("in_features"))}
-        if bias:
-            shapes["bias"] = (size("out_features"),)
-    else:
-        gates, hidden, layers = _GATES[base], size("hidden_size"), size("num_layers", 1)
-        directions = 2 if config.get("bidirectional", False) else 1
-        width = size("input_size")
-        shapes = {}  # at most 4 * 2 * MAX_SIZE_IN_CONFIG entries: cheap to list
-        for layer in range(layers):
-            for suffix in ("", "_reverse")[:directions]:
-                name = f"l{layer}{suffix}"
-                shapes[f"weight_ih_{name}"] = (gates * hidden, width if layer == 0 else hidden * directions)
-                shapes[f"weight_hh_{name}"] = (gates * hidden, hidden)
-                if bias:
-                    shapes[f"bias_ih_{name}"] = shapes[f"bias_hh_{name}"] = (gates * hidden,)
-    total = sum(math.prod(shape) for shape in shapes.values())
-    if total > limits.MAX_MODULE_PARAMETERS:
-        raise WireError(f"its configuration claims {total} parameters, over the limit of "
-                        f"{limits.MAX_MODULE_PARAMETERS}")
+        out, width = size("out_features"), size("in_features")
+        _capped(out * (width + bias))
+        return {"weight": (out, width), **({"bias": (out,)} if bias else {})}
+    gates, hidden, layers = _GATES[base], size("hidden_size"), size("num_layers", 1)
+    directions = 2 if config.get("bidirectional", False) else 1
+    width = size("input_size")
+    rows = gates * hidden  # the gates' weights are stacked
+    _capped(directions * rows * (width + hidden + 2 * bias + (layers - 1) * (hidden * directions + hidden + 2 * bias)))
+    shapes = {}
+    for layer in range(layers):
+        for suffix in ("", "_reverse")[:directions]:
+            name = f"l{layer}{suffix}"
+            shapes[f"weight_ih_{name}"] = (rows, width if layer == 0 else hidden * directions)
+            shapes[f"weight_hh_{name}"] = (rows, hidden)
+            if bias:
+                shapes[f"bias_ih_{name}"] = shapes[f"bias_hh_{name}"] = (rows,)
     return shapes
+
+
+def _capped(parameters: int) -> None:
+    """Refuses a configuration with too many parameters before a single shape is listed."""
+    if parameters > limits.MAX_MODULE_PARAMETERS:
+        raise WireError(f"its configuration claims {parameters} parameters, over the limit of "
+                        f"{limits.MAX_MODULE_PARAMETERS}")
 
 
 def _mismatch(expected: dict[str, tuple], got: dict[str, tuple]) -> str:
