@@ -1,4 +1,5 @@
-"""The `autograder` command. Exit status: 0 graded, 1 below --fail-under, 2 the kit was misused."""
+"""The `autograder` command. Exit status: 0 graded, 1 below --fail-under, 2 the kit was misused
+(or a report could not be written)."""
 from __future__ import annotations
 
 import argparse

@@ -23,6 +23,21 @@ SCRATCH_BYTES = 64 * 2**20     # size of the private tmpfs the submission may wr
 MAX_FILE_BYTES = 32 * 2**20    # RLIMIT_FSIZE
 OUTPUT_KEEP_BYTES = 16 * 2**10  # the head of what a submission prints, kept for its report
 MAX_MESSAGE_BYTES = 256 * 2**20  # largest reply accepted from a sandbox
+# --- what a reply may hold: checked by the trusted side before anything is built from it ---
+MAX_REPLY_JSON_BYTES = 2**20   # the JSON part of a reply (arrays travel beside it as .npy blobs)
+MAX_REPLY_VALUES = 2**16       # values in one reply: list items, dict entries, tensors, modules ...
+MAX_WIRE_DEPTH = 64            # nesting of lists, tuples, dicts and modules (both directions)
+MAX_REPLY_ELEMENTS = 2**22     # array elements in one reply, all arrays together
+MAX_SIZE_IN_CONFIG = 4096      # a module size (input_size, hidden_size, num_layers ...) above this is refused
+MAX_MODULE_PARAMETERS = 2**21  # parameters of one module rebuilt by a grader, from its configuration
+# --- what reaches a report: cut on the trusted side (one hostile submission, small reports) ---
+MAX_TEST_MESSAGE_CHARS = 4096  # one test's failure message
+MAX_NAME_CHARS = 100           # an exception's type name or a function name quoted from a reply
+MAX_ERROR_MESSAGE_CHARS = 1000  # an exception's message ...
+MAX_TRACEBACK_CHARS = 2000     # ... and the end of its traceback (student frames only)
+MAX_PROBLEM_CHARS = 1000       # one loading problem or limit hit
+MAX_PROBLEMS = 20              # loading problems (and limits hit) kept per exercise
+MAX_OUTPUT_CHARS = 2 * OUTPUT_KEEP_BYTES  # what a submission printed, over all its restarts
 # "auto": the full sandbox where the host allows it (root with CAP_SYS_ADMIN), else limited;
 # "off": always limited (see the README's security section for what each enforces).
 SANDBOX_NAMESPACES = os.environ.get("AUTOGRADER_SANDBOX_NAMESPACES", "auto")

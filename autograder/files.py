@@ -6,17 +6,23 @@ import tempfile
 from pathlib import Path
 
 
+def encodable(text: str) -> str:
+    """`text` with what UTF-8 cannot encode (lone surrogates: undecodable file names, hostile output)
+    replaced, so that writing it cannot fail."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def write_atomically(path: Path, content: str | bytes) -> None:
-    """Readers see the old file or the whole new one, never a half-written one."""
+    """Readers see the old file or the whole new one, never a half-written one; no temporary file
+    is left behind, whatever fails."""
     path = Path(path)
+    data = encodable(content).encode("utf-8") if isinstance(content, str) else bytes(content)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o644)  # mkstemp makes 0600; reports are meant to be shared
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # gone after os.replace; left only by a failure

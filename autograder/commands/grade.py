@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import config
@@ -40,15 +41,23 @@ def run(args: argparse.Namespace) -> int:
             hide = [(path if path.is_dir() else path.parent).resolve(),
                     *(file.resolve().parent for _, file in files), *(p.resolve() for p in args.hide)]
             reports.append(grade(path, exercises, zygote=zygote, extra_hide=hide))
+    unwritten = []
     if len(reports) == 1:
         report = reports[0]
-        for fmt, file in files:  # one grading run, every report from it
-            write_atomically(file, render(report, fmt))
+        for fmt, file in files:  # one grading run, every report from it; one failing does not stop the others
+            try:
+                write_atomically(file, render(report, fmt))
+            except Exception as error:  # e.g. an unwritable folder
+                unwritten.append(f"could not write the {fmt} report {file}: {error}")
         print(render(report, "text" if args.output else args.format))
     else:
         for report in reports:
             print(render(report, "text"), end="\n\n")
         print(score_table(reports))
+    for problem in unwritten:
+        print(f"autograder: {problem}", file=sys.stderr)
+    if unwritten:
+        return 2
     if args.fail_under is not None and any(r.score < args.fail_under for r in reports):
         return 1
     return 0

@@ -14,7 +14,7 @@ from ..reports.text import score_table
 
 def run(args: argparse.Namespace) -> int:
     from ..batch.grade_class import grade_class
-    from ..reports.classroom import write_class_reports
+    from ..reports.classroom import ReportsNotWritten, write_class_reports
 
     if not args.submissions.is_dir():
         raise SubmissionError(f"{args.submissions} is not a folder of submissions")
@@ -26,10 +26,15 @@ def run(args: argparse.Namespace) -> int:
         print("\ninterrupted: results decided so far are kept; run the same command again to finish",
               file=sys.stderr)
         return 130
-    summary = write_class_reports(reports, args.output)
+    try:
+        summary, unwritten = write_class_reports(reports, args.output), []
+    except ReportsNotWritten as error:  # every other report was written
+        summary, unwritten = args.output / "summary.html", error.problems
     print(score_table(list(reports.values())))
     print(f"\ngraded {len(reports)} students in {time.monotonic() - started:.1f} s; open {summary}")
-    return 0
+    for problem in unwritten:
+        print(f"autograder: {problem}", file=sys.stderr)
+    return 2 if unwritten else 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from autograder import config
-from autograder.sandbox.wire import ModuleData, WireError
+from autograder.sandbox.wire import ModuleData, Unsupported, WireError
 
 
 def fail(message: str) -> NoReturn:
@@ -22,6 +22,8 @@ def kind(value: Any) -> str:
         return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
     if isinstance(value, ModuleData):
         return f"a {value.type_name} module"
+    if isinstance(value, Unsupported):
+        return f"a value the grader cannot receive ({value.type_name})"
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} items"
     return f"{type(value).__name__} {value!r:.60}" if value is not None else "None"

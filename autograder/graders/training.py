@@ -53,8 +53,11 @@ def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callab
     net = trusted_net(data, what, batch_first)
 
     def forward(x: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():
-            return net(x)
+        try:
+            with torch.no_grad():
+                return net(x)
+        except RuntimeError as error:  # sizes that do not chain: the student's net, not the grader
+            fail(f"{what} cannot compute fc(rnn(x)) on an input of shape {tuple(x.shape)}: {error}")
     return forward
 
 
@@ -140,11 +143,7 @@ def judge_training(result: Any, input_str: str, label_str: str, epochs: int, wha
     net, _, prediction = unpack(result, 3, what)
     losses = losses_of(result, what, epochs)
     X, Y, index_to_char = pair_data(input_str, label_str)
-    forward = rebuilt_net(net, f"the net returned by {what}")
-    try:
-        logits = forward(X)
-    except RuntimeError as error:
-        fail(f"the net returned by {what} cannot read the one-hot input {tuple(X.shape)}: {error}")
+    logits = rebuilt_net(net, f"the net returned by {what}")(X)
     recomputed = float(mean_cross_entropy(logits, Y))
     predicted = reference.decode(logits, index_to_char)
     if predicted != label_str:

@@ -12,7 +12,9 @@ from typing import Callable
 
 import pytest
 
-from .results import TestResult
+from .. import config
+from ..sandbox.wire import WireError
+from .results import TestResult, clip
 from .student_code import StudentCodeError
 
 
@@ -29,11 +31,24 @@ def description_of(item: pytest.Item) -> str:
 
 
 def failure_message(excinfo: pytest.ExceptionInfo) -> str:
-    """What a student reads: our own words for expected failures, never a grader traceback."""
+    """What a student reads: our own words for expected failures, never a grader traceback; cut to
+    a few KB, since it may quote what the submission returned."""
     error = excinfo.value
     if isinstance(error, (StudentCodeError, AssertionError)) or excinfo.typename == "Failed":
-        return str(error).strip() or "the check failed"
-    return f"the grader could not check this ({type(error).__name__}: {error}); please tell your instructor"
+        message = str(error).strip() or "the check failed"
+    elif isinstance(error, WireError):  # what the submission sent could not be read: its fault
+        message = f"what your code returned could not be read: {error}"
+    else:
+        message = f"the grader could not check this ({type(error).__name__}: {error}); please tell your instructor"
+    return clip(message, config.MAX_TEST_MESSAGE_CHARS)
+
+
+def bounded(lines: list[str]) -> list[str]:
+    """Distinct lines, each cut, at most config.MAX_PROBLEMS of them (and how many more there were)."""
+    lines = list(dict.fromkeys(clip(line, config.MAX_PROBLEM_CHARS) for line in lines))
+    if len(lines) <= config.MAX_PROBLEMS:
+        return lines
+    return lines[:config.MAX_PROBLEMS] + [f"... and {len(lines) - config.MAX_PROBLEMS} more not shown"]
 
 
 class Graded:
@@ -66,9 +81,9 @@ class GradingPlugin:
     def close(self, index: int, student) -> None:
         student.close()
         graded = self.graded[index]
-        graded.problems = list(dict.fromkeys(student.problems))
-        graded.limits = list(dict.fromkeys(student.limits))
-        graded.output = student.output
+        graded.problems = bounded(student.problems)
+        graded.limits = bounded(student.limits)
+        graded.output = clip(student.output, config.MAX_OUTPUT_CHARS)
         graded.seconds = round(time.monotonic() - graded.seconds, 3)
 
     @pytest.hookimpl(hookwrapper=True)

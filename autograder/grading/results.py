@@ -3,6 +3,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..files import encodable
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters (saying how many were cut) and cleaned for writing: what
+    reaches a report from a submission is bounded on the trusted side."""
+    text = encodable(str(text))
+    if len(text) > limit:
+        text = text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
+    return text
+
 
 @dataclass
 class TestResult:

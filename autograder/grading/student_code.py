@@ -17,6 +17,7 @@ import solutions
 
 from .. import config
 from ..load import Source
+from .results import clip
 from ..sandbox import wire
 from ..sandbox.process import SandboxFailure, SandboxProcess
 from ..sandbox.zygote import SandboxSettings, Zygote
@@ -187,9 +188,11 @@ class StudentCode:
         if not self._loaded:
             self._loaded = True
             for error in cell_errors:
-                where = f"cell {error.get('cell')}" if self.source.module_name == "__main__" else "the file"
-                message = str(error.get("message") or "")[:300]
-                self.problems.append(f"{where} raised {error.get('type')}" + (f": {message}" if message else ""))
+                cell = error.get("cell") if type(error.get("cell")) is int else "?"
+                where = f"cell {cell}" if self.source.module_name == "__main__" else "the file"
+                message = clip(error.get("message") or "", 300)
+                kind = clip(error.get("type"), config.MAX_NAME_CHARS)
+                self.problems.append(f"{where} raised {kind}" + (f": {message}" if message else ""))
         self._process = process
 
     def _stop(self) -> None:
@@ -212,20 +215,24 @@ def _load_report(reply: dict) -> list[dict]:
     errors = reply.get("cell_errors", [])
     if not (isinstance(errors, list) and all(isinstance(e, dict) for e in errors)):
         raise SandboxFailure("garbage", "sent an unreadable reply (not a report of the cells it ran)")
-    return errors[:20]
+    return errors[:config.MAX_PROBLEMS]
 
 
 def _error_message(label: str, error: dict) -> str:
+    """What an error reply says, each of its fields cut: the submission may have forged it."""
     kind = error.get("kind")
     if not kind and not error.get("type"):  # e.g. a reply the submission forged
         return f"{label} failed without saying how (its reply held no error)"
+    name = clip(error.get("name", label), config.MAX_NAME_CHARS)
+    type_name = clip(error.get("type"), config.MAX_NAME_CHARS)
+    message = clip(error.get("message"), config.MAX_ERROR_MESSAGE_CHARS)
     if kind == "missing":
-        return f"your submission does not define {error.get('name', label)}"
+        return f"your submission does not define {name}"
     if kind == "not_callable":
-        return f"{label} is a {error.get('type')}, not a function"
+        return f"{label} is a {type_name}, not a function"
     if kind == "internal":
-        return f"what {label} returned could not be sent back: {error.get('type')}: {error.get('message')}"
-    if error.get("type") == "NotImplementedError":
+        return f"what {label} returned could not be sent back: {type_name}: {message}"
+    if type_name == "NotImplementedError":
         return f"{label} is not implemented yet (it raises NotImplementedError)"
-    trace = str(error.get("traceback", "")).rstrip()
-    return f"{label} raised {error.get('type')}: {error.get('message')}" + (f"\n{trace}" if trace else "")
+    trace = clip(str(error.get("traceback", ""))[-config.MAX_TRACEBACK_CHARS:], config.MAX_TRACEBACK_CHARS).rstrip()
+    return f"{label} raised {type_name}: {message}" + (f"\n{trace}" if trace else "")

@@ -21,8 +21,10 @@ import io
 import json
 import math
 from pathlib import Path
+from typing import Callable
 
 from .. import config
+from ..files import encodable as _encodable
 from ..files import write_atomically
 from ..grading.results import Report
 from . import gradescope, html, markdown, plots, summary
@@ -32,10 +34,12 @@ HISTOGRAM = "histogram.png"
 REFERENCE_CACHE = ".reference_losses.json"  # importing torch and training costs seconds: kept across runs
 
 
-def _encodable(text: str) -> str:
-    """`text` with what UTF-8 cannot encode (lone surrogates: undecodable file names, hostile output)
-    replaced, so that writing it cannot fail."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+class ReportsNotWritten(Exception):
+    """Some reports could not be written; every other one was. .problems says which and why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def csv_cell(text: str) -> str:
@@ -101,19 +105,34 @@ def _student_files(student: str, report: Report, folder: Path, can_plot: bool, r
 
 
 def write_class_reports(reports: dict[str, Report], out: Path) -> Path:
-    """Write the gradebook, the class summary and every student's files; return the page to open first."""
+    """Write the gradebook, the class summary and every student's files; return the page to open first.
+
+    Each is written on its own: one that fails does not stop the others; ReportsNotWritten at the end
+    names those that failed."""
     can_plot = plots.available()
     reference = functools.cache(lambda: reference_losses(out))  # only when some student has losses
-    write_atomically(out / "grades.csv", _encodable(gradebook_csv(reports)))
+    unwritten: list[str] = []
+
+    def attempt(what: str, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except Exception as error:  # a renderer's or the disk's failure: the other reports still matter
+            unwritten.append(f"could not write {what}: {type(error).__name__}: {error}")
+
+    attempt("grades.csv", lambda: write_atomically(out / "grades.csv", _encodable(gradebook_csv(reports))))
     for student, report in sorted(reports.items()):
-        _student_files(student, report, out / "students" / student, can_plot, reference)
+        attempt(f"the reports of {student!r}",
+                lambda: _student_files(student, report, out / "students" / student, can_plot, reference))
     histogram = out / HISTOGRAM
     if can_plot:
-        plots.score_histogram([r.score for r in reports.values()],
-                              max((r.max_score for r in reports.values()), default=0.0), histogram)
+        attempt(HISTOGRAM, lambda: plots.score_histogram(
+            [r.score for r in reports.values()], max((r.max_score for r in reports.values()), default=0.0), histogram))
     else:
         histogram.unlink(missing_ok=True)
     shown = HISTOGRAM if can_plot else None
-    write_atomically(out / "summary.md", _encodable(summary.render_summary_markdown(reports, shown)))
-    write_atomically(out / "summary.html", summary.render_summary(reports, shown))
+    attempt("summary.md", lambda: write_atomically(out / "summary.md",
+                                                   _encodable(summary.render_summary_markdown(reports, shown))))
+    attempt("summary.html", lambda: write_atomically(out / "summary.html", summary.render_summary(reports, shown)))
+    if unwritten:
+        raise ReportsNotWritten(unwritten)
     return out / "summary.html"

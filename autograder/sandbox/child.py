@@ -14,9 +14,8 @@ import traceback
 import types
 from typing import Any
 
+from .. import config
 from . import wire
-
-MAX_TRACEBACK_CHARS = 3000
 
 
 class _Captured:
@@ -75,15 +74,15 @@ def _student_traceback(error: BaseException) -> str:
         last = traceback.format_exception_only(type(error), error)
     except Exception:  # a hostile __str__
         last = [type(error).__name__ + "\n"]
-    return ("".join(lines) + "".join(last))[-MAX_TRACEBACK_CHARS:]
+    return ("".join(lines) + "".join(last))[-config.MAX_TRACEBACK_CHARS:]
 
 
 def _describe(error: BaseException) -> dict:
     try:
-        message = str(error)[:1000]
+        message = str(error)[:config.MAX_ERROR_MESSAGE_CHARS]
     except Exception:
         message = ""
-    return {"kind": "exception", "type": type(error).__name__[:80], "message": message,
+    return {"kind": "exception", "type": type(error).__name__[:config.MAX_NAME_CHARS], "message": message,
             "traceback": _student_traceback(error)}
 
 

@@ -108,27 +108,28 @@ class SandboxProcess:
 
     def _receive(self, deadline: float, timeout: float) -> tuple[dict, list[bytes]]:
         head = self._read(wire.HEAD_SIZE, deadline, timeout)
-        body_len, doc_len = wire.read_head(head, self.settings.max_message_bytes)
+        body_len, doc_len = wire.read_head(head, self.settings.max_message_bytes, config.MAX_REPLY_JSON_BYTES)
         return wire.split(self._read(body_len, deadline, timeout), doc_len)
 
-    def _read(self, n: int, deadline: float, timeout: float) -> bytes:
-        chunks, got = [], 0
+    def _read(self, n: int, deadline: float, timeout: float) -> bytearray:
+        """n bytes, read into one buffer (no list of chunks joined: a large reply is held once)."""
+        buffer, got = bytearray(n), 0
+        view = memoryview(buffer)
         while got < n:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise SandboxFailure("timeout", f"did not return within {timeout:g} s")
             self.sock.settimeout(remaining)
             try:
-                chunk = self.sock.recv(min(n - got, 1 << 20))
+                received = self.sock.recv_into(view[got:], min(n - got, 1 << 20))
             except socket.timeout:
                 continue
             except ConnectionResetError:
-                chunk = b""
-            if not chunk:
+                received = 0
+            if not received:
                 raise SandboxFailure("died", self._death())
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
+            got += received
+        return buffer
 
     def _death(self) -> str:
         """How the process ended, once its socket closed (it may only have closed the socket)."""

@@ -5,11 +5,17 @@ to. Values are plain data: None, bool, int, float, str, list, tuple, dict, NumPy
 torch tensors, nn.Modules (as ModuleData: type, configuration, weights, children) and Handles to
 objects kept alive in the sandbox. Anything else arrives as Unsupported, so that a grader can say
 "returned a Foo" instead of crashing.
+
+Decoding trusts nothing it reads: values and depth are counted as they are read, an array's dtype
+must be a plain number and its shape must match its blob's length before it is allocated, a
+module's configuration may hold only its type's keys and must match its weights' shapes (and a
+parameter cap) before a module is built. The limits are in config.py.
 """
 from __future__ import annotations
 
 import io
 import json
+import math
 import socket
 import struct
 from dataclasses import dataclass, field
@@ -19,8 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-MAX_DEPTH = 64
-MAX_SIZE_IN_CONFIG = 4096  # a module configuration with a larger size is not rebuilt
+from .. import config as limits
 
 _HEAD = struct.Struct(">QI")
 
@@ -68,13 +73,16 @@ class ModuleData:
         kind = _BUILDABLE.get(self.base)
         if kind is None:
             raise WireError(f"cannot rebuild a {self.type_name}")
-        config = {**self.config, **overrides}
-        for key, value in config.items():
-            if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_SIZE_IN_CONFIG:
-                raise WireError(f"{self.type_name} has {key}={value}")
+        config = checked_config(self.base, {**self.config, **overrides})
+        state = self.state_dict()
+        # Arithmetic first: a configuration claiming 4096 layers must not allocate them.
+        expected = parameter_shapes(self.base, config)
+        got = {k: tuple(v.shape) for k, v in state.items()}
+        if got != expected:
+            raise WireError(f"its configuration does not match its weights: {_mismatch(expected, got)}")
         try:
             module = kind(**config)
-            module.load_state_dict(self.state_dict(), strict=True)
+            module.load_state_dict(state, strict=True)
         except (TypeError, ValueError, RuntimeError) as error:
             raise WireError(f"its weights do not fit a {self.type_name}({_kwargs(config)}): {error}") from None
         return module
@@ -85,9 +93,77 @@ _CONFIG_KEYS = {
     "RNN": _RNN_KEYS + ("nonlinearity",),
     "LSTM": _RNN_KEYS,
     "GRU": _RNN_KEYS,
-    "Linear": ("in_features", "out_features"),
+    "Linear": ("in_features", "out_features", "bias"),
 }
 _BUILDABLE = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU, "Linear": nn.Linear}
+_GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}
+_FLAGS = ("bias", "batch_first", "bidirectional")
+
+
+def checked_config(base: str, config: Any) -> dict:
+    """config when it holds only keys of base's type, each of its type and in its range."""
+    if not isinstance(config, dict):
+        raise WireError("a module configuration is not a dict")
+    known = _CONFIG_KEYS.get(base, ())
+    for key, value in config.items():
+        if key not in known:
+            raise WireError(f"unknown configuration key {str(key)[:limits.MAX_NAME_CHARS]!r} "
+                            f"for a {base or 'module that cannot be rebuilt'}")
+        if key in _FLAGS:
+            ok = type(value) is bool
+        elif key == "dropout":
+            ok = type(value) in (int, float) and 0 <= value <= 1
+        elif key == "nonlinearity":
+            ok = value in ("tanh", "relu")
+        else:
+            ok = type(value) is int and int(key in ("num_layers", "hidden_size")) <= value <= limits.MAX_SIZE_IN_CONFIG
+        if not ok:
+            raise WireError(f"its configuration has {key}={value!r:.40}")
+    return dict(config)
+
+
+def parameter_shapes(base: str, config: dict) -> dict[str, tuple[int, ...]]:
+    """The shape of every weight a torch module of this checked configuration has, by arithmetic."""
+    def size(key: str, default: int | None = None) -> int:
+        if key not in config and default is None:
+            raise WireError(f"its configuration has no {key}")
+        return config.get(key, default)
+
+    bias = config.get("bias", True)
+    if base == "Linear":
+        out, width = size("out_features"), size("in_features")
+        _capped(out * (width + bias))
+        return {"weight": (out, width), **({"bias": (out,)} if bias else {})}
+    gates, hidden, layers = _GATES[base], size("hidden_size"), size("num_layers", 1)
+    directions = 2 if config.get("bidirectional", False) else 1
+    width = size("input_size")
+    rows = gates * hidden  # the gates' weights are stacked
+    _capped(directions * rows * (width + hidden + 2 * bias + (layers - 1) * (hidden * directions + hidden + 2 * bias)))
+    shapes = {}
+    for layer in range(layers):
+        for suffix in ("", "_reverse")[:directions]:
+            name = f"l{layer}{suffix}"
+            shapes[f"weight_ih_{name}"] = (rows, width if layer == 0 else hidden * directions)
+            shapes[f"weight_hh_{name}"] = (rows, hidden)
+            if bias:
+                shapes[f"bias_ih_{name}"] = shapes[f"bias_hh_{name}"] = (rows,)
+    return shapes
+
+
+def _capped(parameters: int) -> None:
+    """Refuses a configuration with too many parameters before a single shape is listed."""
+    if parameters > limits.MAX_MODULE_PARAMETERS:
+        raise WireError(f"its configuration claims {parameters} parameters, over the limit of "
+                        f"{limits.MAX_MODULE_PARAMETERS}")
+
+
+def _mismatch(expected: dict[str, tuple], got: dict[str, tuple]) -> str:
+    for name in expected:
+        if name not in got:
+            return f"it has no {name} (expected shape {expected[name]})"
+        if got[name] != expected[name]:
+            return f"{name} should have shape {expected[name]}, but has shape {got[name]}"
+    return f"it has a weight {next(n for n in got if n not in expected)!r:.80} that its type does not have"
 
 
 def _kwargs(config: dict) -> str:
@@ -100,7 +176,7 @@ def module_to_data(module: nn.Module) -> ModuleData:
     config = {}
     if base:
         config = {k: getattr(module, k) for k in _CONFIG_KEYS[base]}
-        if base == "Linear":
+        if base == "Linear":  # its .bias is the tensor
             config["bias"] = module.bias is not None
     tensors = {k: v.detach() for k, v in module.named_parameters(recurse=False)}
     tensors.update({k: v.detach() for k, v in module.named_buffers(recurse=False) if v is not None})
@@ -112,7 +188,7 @@ def module_to_data(module: nn.Module) -> ModuleData:
 
 def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     """A JSON-able document for value; arrays go to blobs."""
-    if depth > MAX_DEPTH:
+    if depth > limits.MAX_WIRE_DEPTH:
         return {"__unsupported__": "structure nested too deeply"}
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -170,44 +246,136 @@ def _encode_module(data: ModuleData, blobs: list[bytes], depth: int) -> dict:
 
 def decode(doc: Any, blobs: list[bytes], handles: Callable[[int, str], Any] | None = None,
            build_modules: bool = False) -> Any:
-    """The value of a document from encode(). Never runs code from the data.
+    """The value of a document from encode(). Never runs code from the data; WireError for anything
+    encode() would not have sent or that is over a limit.
 
     handles maps a handle reference to the live object (sandbox side); build_modules turns
     ModuleData into real modules (sandbox side, for modules the grader passes in).
     """
-    def walk(d: Any) -> Any:
+    try:
+        return _Decoder(blobs, handles, build_modules).value(doc, 0)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, IndexError) as error:
+        raise WireError(f"malformed value: {error!r:.200}") from None
+
+
+# The dtypes that cross: numbers of their usual sizes (no structured, void, object, text or dates).
+_ITEMSIZES = {"b": (1,), "i": (1, 2, 4, 8), "u": (1, 2, 4, 8), "f": (2, 4, 8), "c": (8, 16)}
+_NPY_HEADER_BYTES = 12 + 10_000  # numpy's own cap on a header (max_header_size) and its prefix
+
+
+class _Decoder:
+    """Reads one document, counting its values, depth and array elements as it goes."""
+
+    def __init__(self, blobs: list[bytes], handles: Callable[[int, str], Any] | None, build_modules: bool):
+        self.blobs, self.handles, self.build_modules = blobs, handles, build_modules
+        self.values = self.elements = 0
+
+    def _count(self, depth: int) -> None:
+        self.values += 1
+        if self.values > limits.MAX_REPLY_VALUES:
+            raise WireError(f"it holds more than {limits.MAX_REPLY_VALUES} values (return arrays, not long lists)")
+        if depth > limits.MAX_WIRE_DEPTH + 1:  # + 1: the marker encode() puts where it cut
+            raise WireError(f"it is nested more than {limits.MAX_WIRE_DEPTH} levels deep")
+
+    def value(self, d: Any, depth: int) -> Any:
+        self._count(depth)
         if isinstance(d, list):
-            return [walk(v) for v in d]
+            return [self.value(v, depth + 1) for v in d]
         if not isinstance(d, dict):
             return d
         if "__tuple__" in d:
-            return tuple(walk(v) for v in d["__tuple__"])
+            return tuple(self.value(v, depth + 1) for v in _list(d["__tuple__"]))
         if "__dict__" in d:
-            return {_hashable(walk(k)): walk(v) for k, v in d["__dict__"]}
+            return {_hashable(self.value(k, depth + 1)): self.value(v, depth + 1) for k, v in _list(d["__dict__"])}
         if "__ndarray__" in d:
-            return _array(blobs, d["__ndarray__"])
+            return self.array(d["__ndarray__"])
         if "__npscalar__" in d:
-            scalar = _array(blobs, d["__npscalar__"])
+            scalar = self.array(d["__npscalar__"])
             if scalar.size != 1:
                 raise WireError("a NumPy scalar that is not one value")
             return scalar.reshape(())[()]
         if "__tensor__" in d:
-            return torch.from_numpy(_array(blobs, d["__tensor__"]).copy())
+            return self.tensor(d)
         if "__float__" in d:
-            return float(d["__float__"])
+            return float(str(d["__float__"])[:40])
         if "__handle__" in d:
-            handle = Handle(int(d["__handle__"]), str(d.get("type", "")))
-            return handles(handle.id, handle.type_name) if handles else handle
+            handle = Handle(int(d["__handle__"]), _text(d.get("type", "")))
+            return self.handles(handle.id, handle.type_name) if self.handles else handle
         if "__module__" in d:
-            data = _module(d["__module__"], blobs)
-            return data.build() if build_modules else data
+            data = self.module(d["__module__"], depth)
+            return data.build() if self.build_modules else data
         if "__unsupported__" in d:
-            return Unsupported(str(d["__unsupported__"])[:80])
-        raise WireError(f"unknown value {sorted(d)[:3]}")
-    try:
-        return walk(doc)
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
-        raise WireError(f"malformed value: {error!r}") from None
+            return Unsupported(_text(d["__unsupported__"]))
+        raise WireError(f"unknown value {_text(sorted(map(str, d))[:3])}")
+
+    def array(self, index: Any) -> np.ndarray:
+        """The array in blob `index`, read only once its header agrees with the blob's length."""
+        if type(index) is not int or not 0 <= index < len(self.blobs):
+            raise WireError(f"bad array: no blob {index!r:.20}")
+        blob = self.blobs[index]
+        stream = io.BytesIO(bytes(blob[:_NPY_HEADER_BYTES]))  # not the data: it may be large
+        try:
+            version = np.lib.format.read_magic(stream)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}[version]
+            shape, fortran_order, dtype = read_header(stream)
+        except (KeyError, ValueError, OSError, SyntaxError, TypeError) as error:
+            raise WireError(f"bad array header: {error!r:.200}") from None
+        if (dtype.names is not None or dtype.subdtype is not None or not dtype.isnative
+                or dtype.itemsize not in _ITEMSIZES.get(dtype.kind, ())):
+            raise WireError(f"bad array: dtype {str(dtype)[:80]} is not a plain number type")
+        if len(shape) > 32 or (shape and min(shape) < 0):  # (builtins.any may be patched in a sandbox)
+            raise WireError(f"bad array: shape {str(shape)[:80]}")
+        count = math.prod(shape)  # exact: Python ints do not overflow
+        if count * dtype.itemsize != len(blob) - stream.tell():
+            raise WireError(f"bad array: its header claims {count} elements of {dtype} in "
+                            f"{len(blob) - stream.tell()} bytes")
+        self.elements += count
+        if self.elements > limits.MAX_REPLY_ELEMENTS:
+            raise WireError(f"its arrays hold more than {limits.MAX_REPLY_ELEMENTS} elements")
+        flat = np.frombuffer(blob, dtype=dtype, count=count, offset=stream.tell())
+        return flat.reshape(shape, order="F" if fortran_order else "C").copy()
+
+    def tensor(self, d: Any) -> torch.Tensor:
+        if not isinstance(d, dict) or "__tensor__" not in d:
+            raise WireError(f"a module weight is not a tensor: {d!r:.80}")
+        return torch.from_numpy(self.array(d["__tensor__"]))
+
+    def module(self, d: Any, depth: int) -> ModuleData:
+        if not isinstance(d, dict):
+            raise WireError("bad module")
+        base = d.get("base", "")
+        if base != "" and base not in _BUILDABLE:
+            raise WireError(f"bad module base {_text(base)!r}")
+        config = checked_config(base, d.get("config") or {})
+        tensors, children = d.get("tensors") or {}, d.get("children") or {}
+        if not (isinstance(tensors, dict) and isinstance(children, dict)):
+            raise WireError("bad module")
+        data = ModuleData(type_name=_text(d.get("type", "?")), base=base, config=config)
+        for name, tensor in tensors.items():
+            self._count(depth + 1)
+            data.tensors[_name(name)] = self.tensor(tensor)
+        for name, child in children.items():
+            self._count(depth + 1)
+            data.children[_name(name)] = self.module(child, depth + 1)
+        return data
+
+
+def _list(value: Any) -> list:
+    if not isinstance(value, list):
+        raise WireError(f"malformed value: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _text(value: Any) -> str:
+    return str(value)[:limits.MAX_NAME_CHARS]
+
+
+def _name(value: Any) -> str:
+    """An attribute name of a module: a string of a sensible length, never cut (names must match)."""
+    if not isinstance(value, str) or len(value) > limits.MAX_NAME_CHARS:
+        raise WireError(f"bad module attribute name {value!r:.80}")
+    return value
 
 
 def _hashable(key: Any) -> Any:
@@ -218,31 +386,6 @@ def _hashable(key: Any) -> Any:
     return key
 
 
-def _array(blobs: list[bytes], index: Any) -> np.ndarray:
-    try:
-        return np.load(io.BytesIO(blobs[int(index)]), allow_pickle=False)
-    except (IndexError, ValueError, OSError) as error:
-        raise WireError(f"bad array: {error}") from None
-
-
-def _module_tensor(d: Any, blobs: list[bytes]) -> torch.Tensor:
-    if not isinstance(d, dict) or "__tensor__" not in d:
-        raise WireError(f"a module weight is not a tensor: {d!r:.80}")
-    return torch.from_numpy(_array(blobs, d["__tensor__"]).copy())
-
-
-def _module(d: dict, blobs: list[bytes]) -> ModuleData:
-    if not isinstance(d, dict):
-        raise WireError("bad module")
-    return ModuleData(
-        type_name=str(d.get("type", "?"))[:80],
-        base=str(d.get("base", ""))[:80],
-        config=dict(d.get("config") or {}),
-        tensors={str(k): _module_tensor(v, blobs) for k, v in (d.get("tensors") or {}).items()},
-        children={str(k): _module(v, blobs) for k, v in (d.get("children") or {}).items()},
-    )
-
-
 # ---------------------------------------------------------------- frames on a socket
 
 def send(sock: socket.socket, message: dict, blobs: list[bytes] = ()) -> None:
@@ -251,10 +394,12 @@ def send(sock: socket.socket, message: dict, blobs: list[bytes] = ()) -> None:
     sock.sendall(_HEAD.pack(len(doc) + sum(len(b) for b in blobs), len(doc)) + doc + b"".join(blobs))
 
 
-def split(frame: bytes, doc_len: int) -> tuple[dict, list[bytes]]:
-    """The message and blobs of a frame body (the bytes after the 12-byte head)."""
+def split(frame: bytes | bytearray, doc_len: int) -> tuple[dict, list[bytes]]:
+    """The message and blobs of a frame body (the bytes after the 12-byte head); blobs are views
+    into the frame, not copies."""
+    frame = memoryview(frame)
     try:
-        message = json.loads(frame[:doc_len])
+        message = json.loads(bytes(frame[:doc_len]))
         sizes = [int(s) for s in message.pop("blob_sizes")]
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:  # e.g. [[[[...]]]]
         raise WireError(f"bad frame: {error}") from None
@@ -270,11 +415,15 @@ def split(frame: bytes, doc_len: int) -> tuple[dict, list[bytes]]:
 HEAD_SIZE = _HEAD.size
 
 
-def read_head(head: bytes, max_bytes: int) -> tuple[int, int]:
-    """(body length, JSON length) of a frame head; refuses frames over max_bytes."""
+def read_head(head: bytes, max_bytes: int, max_json: int | None = None) -> tuple[int, int]:
+    """(body length, JSON length) of a frame head; refuses frames over max_bytes, or whose JSON
+    part is over max_json (the trusted side caps replies: their arrays travel as blobs)."""
     body_len, doc_len = _HEAD.unpack(head)
     if body_len > max_bytes or doc_len > body_len:
         raise WireError(f"a reply of {body_len} bytes is over the limit of {max_bytes}")
+    if max_json is not None and doc_len > max_json:
+        raise WireError(f"the JSON part of its reply, {doc_len} bytes, is over the limit of {max_json} "
+                        "(return arrays, not long lists or strings)")
     return body_len, doc_len
 
 
