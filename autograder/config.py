@@ -31,6 +31,10 @@ SANDBOX_UID = int(os.environ.get("AUTOGRADER_SANDBOX_UID", "61000"))
 
 # --- class grading ---
 BATCH_SIZE = 8                 # submissions of one exercise graded in one pytest session
+# --- on a Dask cluster (grade-all --scheduler) ---
+CLUSTER_WAIT_S = 60.0          # for the scheduler to answer and a first worker to join
+TASK_RETRIES = 2               # a batch whose worker failed runs again elsewhere
+MAX_WORKERS_PER_HOST = 256     # sandbox users SANDBOX_UID + 1 ... + this, one per worker
 
 # --- grader inputs ---
 GRADER_SEED = 2026             # seeds the graders' random (non-saturating) inputs

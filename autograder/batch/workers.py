@@ -55,6 +55,11 @@ def batches(jobs: list[Job], size: int) -> list[list[Job]]:
     return chunks
 
 
+def batch_size(jobs: int, workers: int) -> int:
+    """Large enough to spread pytest's start-up, small enough to keep every worker busy to the end."""
+    return max(1, min(config.BATCH_SIZE, jobs // (2 * workers) or 1))
+
+
 class WorkerPool:
     def __init__(self, jobs: int, hide: list[Path]):
         self.size = max(1, jobs)
@@ -64,8 +69,8 @@ class WorkerPool:
 
     def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
         """(job, result) pairs, a batch at a time as batches finish."""
-        size = max(1, min(config.BATCH_SIZE, len(jobs) // (2 * self.size) or 1))
-        futures = {self._executor.submit(_grade, batch): batch for batch in batches(jobs, size)}
+        futures = {self._executor.submit(_grade, batch): batch
+                   for batch in batches(jobs, batch_size(len(jobs), self.size))}
         for future in as_completed(futures):
             yield from zip(futures[future], future.result())
 

@@ -64,7 +64,7 @@ def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote,
     opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise) for path in paths]
     return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
                            problems=graded.problems, limits=graded.limits, data=graded.data,
-                           output=graded.output, seconds=graded.seconds)
+                           output=graded.output, seconds=graded.seconds, isolation=zygote.isolation)
             for path, graded in zip(paths, run_graders(exercise, opens))]
 
 
