@@ -81,12 +81,10 @@ class ZygotePlugin(WorkerPlugin):
         os.close(self._lock)
 
 
-def describe_worker(dask_worker) -> dict:
-    """Run on every worker by the client before grading: its kit and the isolation it gives."""
+def worker_isolation(dask_worker) -> str:
+    """Run on every worker by the client before grading: the isolation its zygote gives."""
     plugin = dask_worker.plugins.get(PLUGIN)
-    if plugin is None:
-        return {"kit": kit_identity(), "isolation": "none: the autograder plugin is not set up"}
-    return {"kit": plugin.kit, "isolation": plugin.zygote.isolation, "uid": plugin.uid}
+    return plugin.zygote.isolation if plugin else "no sandbox (the autograder plugin is not set up)"
 
 
 def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str]], kit: dict[str, str],
@@ -150,23 +148,26 @@ class DaskPool:
             self.close()
             raise SubmissionError(f"cannot use the Dask scheduler at {scheduler}: {error}") from None
         try:
+            self._check_kits()
             self.client.register_plugin(ZygotePlugin(), name=PLUGIN)
-            self.isolation = self._check_workers()
+            self.isolation = self._isolation()
         except BaseException:
             self.close()
             raise
 
-    def _check_workers(self) -> dict[str, str]:
-        """Every worker's isolation; SubmissionError before any grading if one runs another kit."""
+    def _check_kits(self) -> None:
+        """SubmissionError, before any zygote starts, when a worker runs another kit than this client."""
         kit = kit_identity()
-        workers = self.client.run(describe_worker)
-        wrong = [f"  {address}: {_describe(found['kit'])}" for address, found in sorted(workers.items())
-                 if found["kit"] != kit]
+        wrong = [f"  {address}: {_describe(theirs)}"
+                 for address, theirs in sorted(self.client.run(kit_identity).items()) if theirs != kit]
         if wrong:
             raise SubmissionError("these Dask workers run another kit than this client "
                                   f"({_describe(kit)}); install the same kit on every worker. "
                                   "Nothing was graded.\n" + "\n".join(wrong))
-        isolation = {address: found["isolation"] for address, found in workers.items()}
+
+    def _isolation(self) -> dict[str, str]:
+        """Every worker's isolation (its zygote is ready then); a warning for each limited one."""
+        isolation = self.client.run(worker_isolation)
         for address, mode in sorted(isolation.items()):
             if mode != "full":
                 print(f"warning: worker {address} grades with {mode} isolation", file=sys.stderr)

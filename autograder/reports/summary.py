@@ -99,7 +99,9 @@ def isolation_line(reports: dict[str, Report], label: str = "isolation") -> str:
     (a worker or host without root and CAP_SYS_ADMIN; see the README's security section)."""
     modes = Counter(e.isolation or "not recorded" for r in reports.values() for e in r.exercises)
     total = sum(modes.values())
-    if set(modes) <= {"full"}:
+    if not total:
+        return f"{label}: no submissions"
+    if set(modes) == {"full"}:
         return f"{label}: full for all {total} submissions"
     return f"{label}: " + "; ".join(f"{mode} for {count} of {total} submissions"
                                      for mode, count in sorted(modes.items(), key=lambda m: (-m[1], m[0])))
