@@ -44,13 +44,14 @@ def record_calls(exercise: str, zygote: Zygote) -> list[Call]:
     return calls
 
 
-def replay(exercise: str, calls: list[Call]) -> float:
-    """Seconds spent inside the reference's functions making `calls` (as the sandbox's Child would)."""
+def replay(exercise: str, calls: list[Call]) -> tuple[float, float]:
+    """(wall, CPU) seconds spent inside the reference's functions making `calls`, resolved as the
+    sandbox's Child resolves them."""
     namespace = {"__name__": "submission"}
     exec(compile((SOLUTIONS / f"{exercise}.py").read_text(), f"<{exercise}>", "exec"), namespace)
     handles: dict[int, object] = {}
     resolve = lambda hid, _type: handles[hid]  # noqa: E731
-    spent = 0.0
+    wall = cpu = 0.0
     for message, blobs in calls:
         target = message["target"]
         if isinstance(target, list):  # [handle, attribute or None]
@@ -60,24 +61,28 @@ def replay(exercise: str, calls: list[Call]) -> float:
             function = namespace[target]
         args = wire.decode(message["args"], blobs, resolve, build_modules=True)
         kwargs = wire.decode(message["kwargs"], blobs, resolve, build_modules=True)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = function if message.get("getattr") else function(*args, **kwargs)
-        spent += time.perf_counter() - started
+        wall += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
         if message.get("keep"):
             handles[len(handles) + 1] = result
-    return spent
+    return wall, cpu
 
 
 def floor_per_student(repeat: int = 3) -> dict[str, float]:
-    """Median seconds of each exercise's graded calls on the reference, and their sum ("total")."""
+    """Median wall seconds of each exercise's graded calls on the reference, their sum ("total"),
+    and the same in CPU seconds ("cpu": on a loaded machine the wall time is not the work)."""
     import torch
 
     torch.set_num_threads(1)  # as every grading worker
     with Zygote() as zygote:
         recorded = {e: record_calls(e, zygote) for e in config.EXERCISES}
-    floor = {e: statistics.median(replay(e, calls) for _ in range(repeat)) for e, calls in recorded.items()}
+    runs = {e: [replay(e, calls) for _ in range(repeat)] for e, calls in recorded.items()}
+    floor = {e: statistics.median(wall for wall, _ in runs[e]) for e in config.EXERCISES}
     floor["calls"] = sum(len(calls) for calls in recorded.values())
     floor["total"] = sum(floor[e] for e in config.EXERCISES)
+    floor["cpu"] = sum(statistics.median(cpu for _, cpu in runs[e]) for e in config.EXERCISES)
     return floor
 
 
@@ -87,7 +92,7 @@ def main() -> None:
     floor = floor_per_student(parser.parse_args().repeat)
     for exercise in config.EXERCISES:
         print(f"{exercise:12}{floor[exercise]:8.3f} s")
-    print(f"{'per student':12}{floor['total']:8.3f} s  ({floor['calls']} graded calls)")
+    print(f"{'per student':12}{floor['total']:8.3f} s  ({floor['calls']} graded calls; CPU {floor['cpu']:.3f} s)")
 
 
 if __name__ == "__main__":
