@@ -17,7 +17,7 @@ import pytest
 
 from autograder import config
 from buggy.catalogue import BUGS
-from conftest import ROOT
+from conftest import ROOT, processes_of
 from test_grade_all import reference, write_student
 
 BIN = Path(sys.executable).parent
@@ -163,16 +163,7 @@ def two_workers(cluster) -> Cluster:
 
 def sandbox_users_processes() -> list[int]:
     """Live processes of this module's sandbox users."""
-    users = {str(UID + offset) for offset in range(1, 10)}
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
-            continue
-        if users & set(fields.get("Uid", "").split()) and not fields.get("State", "").strip().startswith("Z"):
-            found.append(int(status.parent.name))
-    return found
+    return processes_of({str(UID + offset) for offset in range(1, 10)})
 
 
 def test_a_dask_cluster_grades_exactly_as_the_pool(two_workers, small_class, pool_run, tmp_path):
