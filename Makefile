@@ -9,7 +9,7 @@ SETUP  := $(VENV)/.setup-done
 $(SETUP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci]'
+	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci,cluster]'
 	touch $(SETUP)
 
 # Grades the bundled example class (reference, untouched stubs, realistic bugs) into out/demo.

@@ -57,6 +57,10 @@ MAX_IPYTHON_CELL_BYTES = 16 * 2**10
 # --- class grading ---
 BATCH_SIZE = 8                 # submissions of one exercise graded in one pytest session
 WORKER_MEMORY_BYTES = 4 * 2**30  # RLIMIT_AS of each trusted grade-all worker (measured peak: 0.75 GiB)
+# --- on a Dask cluster (grade-all --scheduler) ---
+CLUSTER_WAIT_S = 60.0          # for the scheduler to answer and a first worker to join
+TASK_RETRIES = 2               # a batch whose worker failed runs again elsewhere
+MAX_WORKERS_PER_HOST = 256     # sandbox users SANDBOX_UID + 1 ... + this, one per worker
 
 # --- grader inputs ---
 GRADER_SEED = 2026             # seeds the graders' random (non-saturating) inputs

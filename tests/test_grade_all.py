@@ -15,7 +15,7 @@ import pytest
 from autograder import config, notebooks
 from autograder.batch.discover import discover
 from buggy.catalogue import BUGS
-from conftest import ASSIGNMENTS, ROOT, SOLUTIONS
+from conftest import ASSIGNMENTS, ROOT, SOLUTIONS, processes_of
 
 HOSTILE = ROOT / "tests" / "hostile"
 
@@ -66,16 +66,8 @@ def gradebook(out: Path) -> list[dict]:
 
 
 def sandbox_processes() -> list[int]:
-    """Live processes of this module's sandbox user (zombies are dead, only not yet reaped)."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
-            continue
-        if UID in fields.get("Uid", "").split() and not fields.get("State", "").strip().startswith("Z"):
-            found.append(int(status.parent.name))
-    return found
+    """Live processes of this module's sandbox user."""
+    return processes_of({UID})
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,19 @@ from pathlib import Path
 from ..grading.results import ExerciseResult, Report
 from .discover import Job, discover
 from .progress import Progress
+from .shard import Shard
 from .store import ResultStore
 from .workers import WorkerPool
 
 
-def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None) -> dict[str, Report]:
-    """Grade what is not graded yet; return every student's report (stored and new)."""
-    all_jobs = discover(root, exercises)
+def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None,
+                scheduler: str | None = None, shard: Shard | None = None) -> dict[str, Report]:
+    """Grade what is not graded yet; return every student's report (stored and new).
+
+    scheduler: grade on a Dask cluster (batch/cluster.py) instead of the local pool.
+    shard: only the students of this shard.
+    """
+    all_jobs = [job for job in discover(root, exercises) if shard is None or shard.holds(job.student)]
     store = ResultStore(out)
     results: dict[Job, ExerciseResult] = {}
     for job in all_jobs:
@@ -27,7 +33,12 @@ def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = 
         remaining[job.student] += 1
     progress = Progress(len(students), already=len(students) - len(remaining))
     if todo:
-        pool = WorkerPool(jobs, hide=[root.resolve(), out.resolve()])
+        hide = [root.resolve(), out.resolve()]
+        if scheduler is None:
+            pool = WorkerPool(jobs, hide=hide)
+        else:
+            from .cluster import DaskPool  # the optional `cluster` extra
+            pool = DaskPool(scheduler, jobs, hide=hide)
         try:
             for job, result in pool.grade(todo):
                 if job.note:  # e.g. a clash: the gradebook and the summary say why nothing was graded

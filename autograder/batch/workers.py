@@ -81,6 +81,11 @@ def _failure(error: BaseException) -> str:
             "it was tried twice. Please tell your instructor")
 
 
+def batch_size(jobs: int, workers: int) -> int:
+    """Large enough to spread pytest's start-up, small enough to keep every worker busy to the end."""
+    return max(1, min(config.BATCH_SIZE, jobs // (2 * workers) or 1))
+
+
 class WorkerPool:
     """grade: what a worker runs on a batch (the real grading; tests may pass another)."""
 
@@ -154,6 +159,13 @@ class WorkerPool:
         except BrokenProcessPool:
             self._restart()
             raise
+
+
+        """(job, result) pairs, a batch at a time as batches finish."""
+        futures = {self._executor.submit(_grade, batch): batch
+                   for batch in batches(jobs, batch_size(len(jobs), self.size))}
+        for future in as_completed(futures):
+            yield from zip(futures[future], future.result())
 
     def close(self, cancel: bool = False) -> None:
         if cancel:

@@ -2,26 +2,46 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 from .. import config
+from ..batch.shard import Shard
 from ..load import SubmissionError
 from ..reports.text import score_table
+
+
+def scheduler_address(text: str) -> str:
+    """`local` or a Dask scheduler's address (tcp://host:port, tls://..., or host:port)."""
+    if text == "local" or re.fullmatch(r"([a-z][a-z0-9+]*://)?\[?[\w.:-]+\]?:\d+", text):
+        return text
+    raise argparse.ArgumentTypeError(f"expected 'local' or an address such as tcp://10.0.0.5:8786, got {text!r}")
+
+
+def shard_spec(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def run(args: argparse.Namespace) -> int:
     from ..batch.grade_class import grade_class
     from ..reports.classroom import ReportsNotWritten, write_class_reports
+    from ..reports.summary import isolation_line
 
     if not args.submissions.is_dir():
         raise SubmissionError(f"{args.submissions} is not a folder of submissions")
+    if args.scheduler and importlib.util.find_spec("distributed") is None:
+        raise SubmissionError("--scheduler needs Dask: pip install 'rnn-autograder[cluster]'")
     started = time.monotonic()
     exercises = [args.exercise] if args.exercise else None
     try:
-        reports = grade_class(args.submissions, args.output, args.jobs, exercises)
+        reports = grade_class(args.submissions, args.output, args.jobs, exercises, args.scheduler, args.shard)
     except KeyboardInterrupt:
         print("\ninterrupted: results decided so far are kept; run the same command again to finish",
               file=sys.stderr)
@@ -31,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     except ReportsNotWritten as error:  # every other report was written
         summary, unwritten = args.output / "summary.html", error.problems
     print(score_table(list(reports.values())))
-    print(f"\ngraded {len(reports)} students in {time.monotonic() - started:.1f} s; open {summary}")
+    print(f"\n{isolation_line(reports)}")
+    shard = f" (shard {args.shard})" if args.shard else ""
+    print(f"graded {len(reports)} students{shard} in {time.monotonic() - started:.1f} s; open {summary}")
     for problem in unwritten:
         print(f"autograder: {problem}", file=sys.stderr)
     return 2 if unwritten else 0
@@ -45,4 +67,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     parser.add_argument("-o", "--output", type=Path, default=Path("grades"), help="where results and reports go")
     parser.add_argument("--exercise", choices=config.EXERCISES, help="grade only this exercise")
+    parser.add_argument("--scheduler", type=scheduler_address, metavar="ADDRESS",
+                        help="grade on the workers of this Dask scheduler (tcp://host:port), or 'local' "
+                             "for a local Dask cluster of --jobs workers; needs the `cluster` extra")
+    parser.add_argument("--shard", type=shard_spec, metavar="K/N",
+                        help="grade only the students of shard K of N (1 <= K <= N), e.g. one task of a "
+                             "Slurm job array; `autograder report` joins the shards' results")
     parser.set_defaults(run=run)

@@ -42,6 +42,7 @@ class ExerciseResult:
     data: dict = field(default_factory=dict)           # what graders recorded, e.g. training losses
     output: str = ""     # head of what the submission printed
     seconds: float = 0.0
+    isolation: str = ""  # the sandbox it ran in: "full" or "limited (...)" (Zygote.isolation)
 
     @property
     def score(self) -> float:

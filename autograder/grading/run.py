@@ -72,7 +72,7 @@ def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide
              for path, refusal in zip(paths, refusals)]
     return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
                            problems=graded.problems, limits=graded.limits, data=graded.data,
-                           output=graded.output, seconds=graded.seconds)
+                           output=graded.output, seconds=graded.seconds, isolation=zygote.isolation)
             for path, graded in zip(paths, run_graders(exercise, opens))]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -93,6 +94,19 @@ def class_stats(reports: dict[str, Report]) -> ClassStats:
     )
 
 
+def isolation_line(reports: dict[str, Report], label: str = "isolation") -> str:
+    """Which sandbox the class's submissions ran in: a grader must see when it was not the full one
+    (a worker or host without root and CAP_SYS_ADMIN; see the README's security section)."""
+    modes = Counter(e.isolation or "not recorded" for r in reports.values() for e in r.exercises)
+    total = sum(modes.values())
+    if not total:
+        return f"{label}: no submissions"
+    if set(modes) == {"full"}:
+        return f"{label}: full for all {total} submissions"
+    return f"{label}: " + "; ".join(f"{mode} for {count} of {total} submissions"
+                                     for mode, count in sorted(modes.items(), key=lambda m: (-m[1], m[0])))
+
+
 def _fraction(score: float, max_score: float) -> float:
     return score / max_score if max_score > 0 else 0.0
 
@@ -121,7 +135,8 @@ def render_summary(reports: dict[str, Report], histogram_name: str | None) -> st
     body = ["<header>", "<h1>Class summary</h1>",
             f'<p class="muted">{n} student{"s" if n != 1 else ""} · exercises: '
             f'{", ".join(one_line(e) for e in s.exercises) or "none"} · gradebook: '
-            f'<a href="grades.csv">grades.csv</a></p>', "</header>",
+            f'<a href="grades.csv">grades.csv</a></p>',
+            f'<p class="muted">{one_line(isolation_line(reports, "Isolation"))}</p>', "</header>",
             '<div class="stats">',
             _stat("Students", str(n)),
             _stat("Mean", f"{s.mean:.1f} / {points(s.max_score)}"),
@@ -215,7 +230,8 @@ def render_summary_markdown(reports: dict[str, Report], histogram_name: str | No
     n = len(s.students)
     out = ["# Class summary", "",
            f"{n} student{'s' if n != 1 else ''} · mean {s.mean:.1f} / {points(s.max_score)} · "
-           f"median {points(s.median)} / {points(s.max_score)} · gradebook: [grades.csv](grades.csv)", ""]
+           f"median {points(s.median)} / {points(s.max_score)} · gradebook: [grades.csv](grades.csv)", "",
+           md(isolation_line(reports, "Isolation")), ""]
     out += [f"![Histogram of the total scores]({quote(os.fsencode(histogram_name))})" if histogram_name else PLOTS_MISSING, ""]
     if s.exercises:
         out += ["| Exercise | Mean | Median |", "|---|--:|--:|"]

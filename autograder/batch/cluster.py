@@ -1,0 +1,215 @@
+"""Grading on a Dask cluster (`grade-all --scheduler`): the pool's batches, run by dask.distributed
+workers instead of local processes. Needs the `cluster` extra; the local pool never imports this.
+
+Each worker grades as a pool worker does: one warm zygote started once (ZygotePlugin), a sandbox
+user of its own, one thread, one pytest session per batch of one exercise. Only plain data
+travels: a task carries each submission's file name, bytes and content hash, and returns the
+results as the JSON the store keeps; the client rebuilds them and stores each as its task ends.
+Every worker's kit is checked before anything is graded, and again by each task.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import sys
+import tempfile
+from itertools import islice
+from pathlib import Path
+from typing import Iterator
+
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
+
+from .. import config
+from ..grading.results import ExerciseResult
+from ..load import MAX_SOURCE_BYTES, SubmissionError
+from .discover import Job
+from .store import kit_fingerprint, result_from_dict
+from .workers import batch_size, batches
+
+PLUGIN = "autograder-zygote"
+
+
+class KitMismatch(Exception):
+    """A worker whose kit differs from the client's: its grades would not be the client's."""
+
+
+def kit_identity() -> dict[str, str]:
+    """What a worker must share with the client for its results to be the client's results."""
+    return {"version": importlib.metadata.version("rnn-autograder"), "fingerprint": kit_fingerprint(),
+            "torch": importlib.metadata.version("torch"), "python": sys.version.split()[0]}
+
+
+def _describe(kit: dict[str, str]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in kit.items())
+
+
+def _claim_uid() -> tuple[int, int]:
+    """A sandbox user that no other worker on this host holds (a lock kept while the worker lives),
+    so that workers' process limits and signals stay apart whatever their names."""
+    folder = Path(tempfile.gettempdir()) / "autograder-worker-uids"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for offset in range(1, config.MAX_WORKERS_PER_HOST + 1):
+        uid = config.SANDBOX_UID + offset
+        fd = os.open(folder / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return uid, fd
+        except BlockingIOError:
+            os.close(fd)
+    raise RuntimeError(f"more than {config.MAX_WORKERS_PER_HOST} autograder workers on this host")
+
+
+class ZygotePlugin(WorkerPlugin):
+    """Set up on every worker (also on those that join later): its kit, sandbox user and zygote."""
+
+    def setup(self, worker) -> None:
+        import torch
+
+        from ..sandbox.zygote import Zygote
+
+        torch.set_num_threads(1)  # workers share the cores; one thread each grades fastest
+        self.kit = kit_identity()
+        self.uid, self._lock = _claim_uid()
+        self.zygote = Zygote(uid=self.uid)  # warms up while the client checks the workers
+
+    def teardown(self, worker) -> None:
+        self.zygote.close()
+        os.close(self._lock)
+
+
+def worker_isolation(dask_worker) -> str:
+    """Run on every worker by the client before grading: the isolation its zygote gives."""
+    plugin = dask_worker.plugins.get(PLUGIN)
+    return plugin.zygote.isolation if plugin else "no sandbox (the autograder plugin is not set up)"
+
+
+def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str]], kit: dict[str, str],
+                hide: list[str]) -> str:
+    """The task: grade one batch of one exercise on this worker; the results as JSON.
+
+    files: (file name, its bytes or None when not submitted, its content hash) per submission.
+    """
+    worker = get_worker()
+    plugin = worker.plugins.get(PLUGIN)
+    if plugin is None:
+        raise RuntimeError(f"worker {worker.address} has no autograder zygote (plugin {PLUGIN})")
+    if plugin.kit != kit:
+        raise KitMismatch(f"worker {worker.address} runs another kit ({_describe(plugin.kit)}) than the "
+                          f"client ({_describe(kit)}): install the same kit on every worker")
+    from ..grading.run import grade_exercises
+
+    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
+        paths = []
+        for number, (name, content, digest) in enumerate(files):
+            path = Path(tmp, str(number), os.fsdecode(name))
+            path.parent.mkdir()
+            if content is not None:
+                whole = len(content) <= MAX_SOURCE_BYTES  # else a head, graded as too large
+                if whole and hashlib.sha256(content).hexdigest() != digest:
+                    raise RuntimeError(f"{path.name} arrived other than the client hashed it")
+                path.write_bytes(content)
+            paths.append(path)
+        hidden = [Path(tmp), *(Path(p) for p in hide if Path(p).exists())]
+        results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden)
+    return json.dumps([result.to_dict() for result in results])
+
+
+def _payload(job: Job) -> tuple[bytes, bytes | None, str]:
+    content = None
+    if job.path.is_file():
+        with open(job.path, "rb") as handle:
+            content = handle.read(MAX_SOURCE_BYTES + 1)  # enough to tell it is too large
+    return os.fsencode(job.path.name), content, job.digest
+
+
+class DaskPool:
+    """WorkerPool's interface (grade, close) on the workers of a Dask scheduler.
+
+    scheduler: an address such as tcp://10.0.0.5:8786, or "local" for a LocalCluster of `jobs`
+    single-threaded worker processes on this machine.
+    """
+
+    def __init__(self, scheduler: str, jobs: int, hide: list[Path]):
+        self._hide = [str(p) for p in hide]
+        self._cluster = None
+        self.client = None
+        try:
+            if scheduler == "local":
+                self._cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                                             host="127.0.0.1", dashboard_address=None,
+                                             silence_logs=logging.ERROR)
+            self.client = Client(self._cluster or scheduler, timeout=config.CLUSTER_WAIT_S)
+            self.client.wait_for_workers(1, timeout=config.CLUSTER_WAIT_S)
+        except (OSError, TimeoutError) as error:
+            self.close()
+            raise SubmissionError(f"cannot use the Dask scheduler at {scheduler}: {error}") from None
+        try:
+            self._check_kits()
+            self.client.register_plugin(ZygotePlugin(), name=PLUGIN)
+            self.isolation = self._isolation()
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_kits(self) -> None:
+        """SubmissionError, before any zygote starts, when a worker runs another kit than this client."""
+        kit = kit_identity()
+        wrong = [f"  {address}: {_describe(theirs)}"
+                 for address, theirs in sorted(self.client.run(kit_identity).items()) if theirs != kit]
+        if wrong:
+            raise SubmissionError("these Dask workers run another kit than this client "
+                                  f"({_describe(kit)}); install the same kit on every worker. "
+                                  "Nothing was graded.\n" + "\n".join(wrong))
+
+    def _isolation(self) -> dict[str, str]:
+        """Every worker's isolation (its zygote is ready then); a warning for each limited one."""
+        isolation = self.client.run(worker_isolation)
+        for address, mode in sorted(isolation.items()):
+            if mode != "full":
+                print(f"warning: worker {address} grades with {mode} isolation", file=sys.stderr)
+        return isolation
+
+    def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
+        """(job, result) pairs, a batch at a time as batches finish; a few batches in flight per
+        worker thread, so the client never holds the whole class's files in memory."""
+        kit = kit_identity()
+        threads = max(1, sum(self.client.nthreads().values()))
+        todo = iter(batches(jobs, batch_size(len(jobs), threads)))
+        running: dict[str, list[Job]] = {}
+
+        def submit(batch: list[Job]):
+            future = self.client.submit(grade_batch, batch[0].exercise, [_payload(job) for job in batch],
+                                        kit, self._hide, pure=False, retries=config.TASK_RETRIES)
+            running[future.key] = batch
+            return future
+
+        finished = as_completed([submit(batch) for batch in islice(todo, 4 * threads)])
+        for future in finished:
+            batch = running.pop(future.key)
+            following = next(todo, None)
+            if following is not None:
+                finished.add(submit(following))
+            try:
+                data = json.loads(future.result())
+            except KitMismatch as error:
+                raise SubmissionError(str(error)) from None
+            if len(data) != len(batch):
+                raise RuntimeError(f"a worker returned {len(data)} results for {len(batch)} submissions")
+            for job, result in zip(batch, data):
+                result["submission"] = str(job.path)  # the worker graded its own copy
+                yield job, result_from_dict(result)
+
+    def close(self, cancel: bool = False) -> None:
+        if self.client is not None:
+            try:
+                if self._cluster is None:  # a cluster we did not start keeps running: free its zygotes
+                    self.client.unregister_worker_plugin(PLUGIN)
+            except Exception:
+                pass
+            self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
