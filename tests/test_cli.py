@@ -31,7 +31,7 @@ def test_fail_under_sets_the_exit_status(tmp_path):
     at = run("grade", SOLUTIONS / "rnn_shapes.py", "--fail-under", "10", "--format", "junit")
     assert below.returncode == 1 and at.returncode == 0
     suite = ET.fromstring(at.stdout).find("testsuite")
-    assert suite.get("failures") == "0" and len(suite.findall("testcase")) == 6
+    assert suite.get("failures") == "0" and len(suite.findall("testcase")) == 8
 
 
 def test_a_broken_notebook_gets_a_zero_result_not_a_traceback(tmp_path):
