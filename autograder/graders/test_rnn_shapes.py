@@ -77,7 +77,7 @@ def test_rnn_output_shapes_defaults(student):
 
 @points(1)
 def test_rnn_output_shapes_keywords(student):
-    """rnn_output_shapes takes num_layers and bidirectional (and every other argument) by keyword, as the tutorial calls it"""
+    """rnn_output_shapes takes num_layers, bidirectional (and every other argument) by keyword, as the tutorial does"""
     for size in SIZES:
         shapes(student, *size, num_layers=2)
         shapes(student, *size, bidirectional=True)
@@ -89,7 +89,7 @@ def test_rnn_output_shapes_keywords(student):
 
 @points(3)
 def test_rnn_output_shapes_many_configurations(student):
-    """rnn_output_shapes, called positionally, is right for other batch sizes, lengths, sizes, 1-3 layers and both directions"""
+    """rnn_output_shapes, called positionally, is right for other batches, lengths, sizes, 1-3 layers, both directions"""
     for case in MANY:
         shapes(student, *case)
 
