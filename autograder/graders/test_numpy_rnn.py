@@ -61,7 +61,7 @@ def init_weights(student, what: str, *args, **kwargs) -> tuple[np.ndarray, ...]:
 
 @points(1)
 def test_init_rnn_params_shapes_and_dtype(student):
-    """init_rnn_params returns float64 Wx (hidden, input), Wh (hidden, hidden) and b (hidden,), with or without a seed"""
+    """init_rnn_params returns float64 Wx (hidden, input), Wh (hidden, hidden), b (hidden,), seeded or not"""
     for input_size, hidden_size in SIZES:
         init_weights(student, f"init_rnn_params({input_size}, {hidden_size})", input_size, hidden_size)
         init_weights(student, f"init_rnn_params({input_size}, {hidden_size}, seed=0)",
@@ -207,7 +207,7 @@ def test_rnn_forward_integer_and_float32_inputs(student, rng):
 
 @points(1)
 def test_rnn_results_do_not_depend_on_other_calls(student, rng):
-    """rnn_cell_step and rnn_forward keep no state: a result stays as it was after later calls, and a call gives the same result whatever ran before"""
+    """rnn_cell_step and rnn_forward keep no state: results stay as returned and do not depend on earlier calls"""
     Wx, Wh, b = random_cell(rng, 3, 5)
     inputs, x_t, h_prev = random_inputs(rng, TIMESTEPS, 3), rng.normal(0, 1, 3), rng.normal(0, 0.5, 5)
     expected = reference.rnn_forward(inputs, Wx, Wh, b)
@@ -296,7 +296,7 @@ def test_rnn_weights_from_torch_values(student):
 
 @points(1)
 def test_rnn_weights_from_torch_leaves_module_unchanged(student):
-    """rnn_weights_from_torch returns the right weights and leaves the module unchanged (a second call gives the same)"""
+    """rnn_weights_from_torch returns the right weights and leaves the module unchanged (called again: the same)"""
     rnn = _torch_rnn(4, 6)
     got, after = torch_weights(student, rnn)
     module = after[0] if after else None
@@ -320,7 +320,7 @@ def test_rnn_weights_from_torch_leaves_module_unchanged(student):
 
 @points(1)
 def test_rnn_forward_matches_nn_rnn(student, rng):
-    """rnn_forward with the weights from rnn_weights_from_torch reproduces nn.RNN's outputs, from zeros and from an h0"""
+    """rnn_forward with the weights from rnn_weights_from_torch reproduces nn.RNN's outputs, from zeros and an h0"""
     input_size, hidden_size, batch = 4, 6, 2
     rnn = _torch_rnn(input_size, hidden_size)
     inputs = random_inputs(rng, batch * TIMESTEPS, input_size).reshape(batch, TIMESTEPS, input_size)
@@ -330,7 +330,8 @@ def test_rnn_forward_matches_nn_rnn(student, rng):
         from_h0 = rnn(torch.tensor(inputs, dtype=torch.float32), torch.tensor(h0, dtype=torch.float32))[0]
     weights = unpack(student.call("rnn_weights_from_torch", rnn), 3, "rnn_weights_from_torch")
     for i in range(batch):
-        for h, expected, label in ((None, from_zeros[i], "from zeros"), (h0[0, i], from_h0[i].double().numpy(), "from h0")):
+        for h, expected, label in ((None, from_zeros[i], "from zeros"),
+                                   (h0[0, i], from_h0[i].double().numpy(), "from h0")):
             got = array(student.call("rnn_forward", inputs[i], *weights, h), "rnn_forward", expected.shape)
             close(got, expected, f"rnn_forward with the weights of an nn.RNN, {label}, compared with sequence {i} "
                   "of the nn.RNN's output", atol=config.FLOAT32_ATOL, rtol=0, rows="time step")

@@ -75,9 +75,9 @@ def test_rnn_output_shapes_defaults(student):
         shapes(student, *size)
 
 
-@points(2)
+@points(1)
 def test_rnn_output_shapes_keywords(student):
-    """rnn_output_shapes takes num_layers and bidirectional (and every other argument) by keyword, as the tutorial calls it"""
+    """rnn_output_shapes takes num_layers, bidirectional (and every other argument) by keyword, as the tutorial does"""
     for size in SIZES:
         shapes(student, *size, num_layers=2)
         shapes(student, *size, bidirectional=True)
@@ -89,7 +89,7 @@ def test_rnn_output_shapes_keywords(student):
 
 @points(3)
 def test_rnn_output_shapes_many_configurations(student):
-    """rnn_output_shapes, called positionally, is right for other batch sizes, lengths, sizes, 1-3 layers and both directions"""
+    """rnn_output_shapes, called positionally, is right for other batches, lengths, sizes, 1-3 layers, both directions"""
     for case in MANY:
         shapes(student, *case)
 
@@ -112,9 +112,12 @@ def test_rnn_output_shapes_are_tuples_of_ints(student):
 
 
 def rnn_of(student, what: str, *args, **kwargs) -> nn.RNN:
-    """make_rnn(*args, **kwargs) as a trusted nn.RNN rebuilt from its weights, batch_first checked."""
-    data = module(called(student, what, "make_rnn", *args, **kwargs), what, "RNN")
-    rnn = build(data, what)  # its weights must fit its configuration
+    """make_rnn(*args, **kwargs) as a trusted nn.RNN rebuilt from its weights, batch_first and tanh checked."""
+    return checked_rnn(called(student, what, "make_rnn", *args, **kwargs), what)
+
+
+def checked_rnn(value, what: str) -> nn.RNN:
+    rnn = build(module(value, what, "RNN"), what)  # its weights must fit its configuration
     if rnn.batch_first is not True:
         fail(f"{what} should build its nn.RNN with batch_first=True, so inputs are (batch, time, features); "
              f"got batch_first={rnn.batch_first!r}")
@@ -161,3 +164,18 @@ def test_make_rnn_positional(student):
         check_configuration(rnn, what, input_size, hidden, layers, bidirectional)
     what = "make_rnn(4, 6, 3)"
     check_configuration(rnn_of(student, what, 4, 6, 3), what, 4, 6, 3, False)
+
+
+@points(1)
+def test_make_rnn_returns_a_new_module_each_call(student):
+    """make_rnn builds the right new nn.RNN on every call: two modules it returned never share their weights"""
+    what = "make_rnn(4, 6)"
+    first, second = (student.new("make_rnn", 4, 6) for _ in range(2))
+    before = checked_rnn(student.value(second), what)
+    check_configuration(before, what, 4, 6, 1, False)
+    student.method(first, "reset_parameters")  # new random weights for the first module only
+    after = checked_rnn(student.value(second), what)
+    for name, value in before.state_dict().items():
+        if not torch.equal(value, after.state_dict()[name]):
+            fail(f"two calls of {what} returned the same module: re-initialising the first changed the "
+                 f"second's {name}; build a new nn.RNN in every call (no cache of built modules)")

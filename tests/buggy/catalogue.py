@@ -194,6 +194,11 @@ BUGS = [
         "    rnn = make_rnn(input_size, hidden_size, layers, bidirectional)",
         ("test_rnn_output_shapes_keywords",), "calls its parameter layers: num_layers=2 raises TypeError"),
     # --- hard-coded answers, NumPy ints, state between calls
+    Bug("rnn_shapes", "make_rnn_cached", "from torch import nn\n\n\ndef make_rnn(",
+        "from torch import nn\nfrom functools import lru_cache\n\n\n"
+        "@lru_cache(maxsize=None)  # builds each configuration once\ndef make_rnn(",
+        ("test_make_rnn_returns_a_new_module_each_call",),
+        "memoises make_rnn: two networks of the same sizes are one module and train each other's weights"),
     Bug("rnn_shapes", "tutorial_sizes_hard_coded", "return tuple(output.shape), tuple(h_n.shape)",
         "directions = 2 if bidirectional else 1\n"
         "    return (1, 10, directions * 8), (num_layers * directions, 1, 8)",
