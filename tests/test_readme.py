@@ -1,0 +1,30 @@
+"""The README's figures that can be derived from the kit are checked against it."""
+from __future__ import annotations
+
+import ast
+import re
+
+from autograder import config
+from conftest import ROOT
+
+
+def grader_points(exercise: str) -> list[float]:
+    """The points of every grader test of an exercise, read from its @points(n) decorators."""
+    tree = ast.parse((config.GRADERS_DIR / f"test_{exercise}.py").read_text())
+    points = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            marks = [d for d in node.decorator_list if isinstance(d, ast.Call)
+                     and getattr(d.func, "id", getattr(d.func, "attr", "")) == "points"]
+            assert len(marks) == 1, f"{exercise}: {node.name} declares no single @points(n)"
+            points.append(float(ast.literal_eval(marks[0].args[0])))
+    return points
+
+
+def test_points_table_matches_the_graders():
+    readme = (ROOT / "README.md").read_text()
+    for exercise in config.EXERCISES:
+        row = re.search(rf"^\| {exercise} \| (\d+) \| (\d+) \|$", readme, re.MULTILINE)
+        assert row, f"the README's points table has no row for {exercise}"
+        points = grader_points(exercise)
+        assert (int(row[1]), int(row[2])) == (sum(points), len(points)), exercise
