@@ -110,8 +110,11 @@ def test_a_class_of_reply_attacks(tmp_path):
         files = [*(out / "students" / name).iterdir(), *(out / "results" / name).iterdir()]
         assert {"results.json", "feedback.md", "feedback.html"} <= {f.name for f in files}, name
         sizes[name] = sum(f.stat().st_size for f in files)
+    seconds = {name: sum(json.loads(f.read_text())["result"]["seconds"] for f in (out / "results" / name).iterdir())
+               for name in REPLY_ATTACKS}
     print(f"\ngrade-all peak memory: main {mib(peak['self'])}, largest child {mib(peak['children'])}; "
-          f"reports per attacker: largest {max(sizes.values()) / 1024:.0f} KiB ({max(sizes, key=sizes.get)})")
+          f"reports per attacker: largest {max(sizes.values()) / 1024:.0f} KiB ({max(sizes, key=sizes.get)}); "
+          f"slowest attacker {max(seconds.values()):.1f} s ({max(seconds, key=seconds.get)})")
     assert max(sizes.values()) < REPORT_BYTES_PER_STUDENT, sizes
     assert peak["self"] < PEAK_BYTES and peak["children"] < PEAK_BYTES, peak
     assert not temp_files(out)
@@ -120,7 +123,7 @@ def test_a_class_of_reply_attacks(tmp_path):
 
 # One at a time with `grade -o`: every format, and one report that cannot be written.
 SINGLE = ["lone_surrogate", "long_strings_in_messages", "forged_error_fields", "forged_cell_errors",
-          "module_many_layers"]
+          "module_config_bomb", "module_many_layers"]
 REPORTS = {"gradescope": "results.json", "text": "report.txt", "markdown": "feedback.md", "junit": "junit.xml"}
 
 
@@ -266,6 +269,7 @@ def test_module_configurations_are_checked_before_anything_is_built(claimed):
 
 
 HONEST_MODULES = [torch.nn.RNN(3, 4, num_layers=3, bidirectional=True, batch_first=True), torch.nn.LSTM(2, 3),
+                  torch.nn.RNN(2, 3, num_layers=2, nonlinearity="relu", dropout=0.25),
                   torch.nn.GRU(2, 3, num_layers=2, bias=False), torch.nn.Linear(4, 2), torch.nn.Linear(4, 2, bias=False)]
 
 

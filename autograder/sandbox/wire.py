@@ -101,7 +101,8 @@ _FLAGS = ("bias", "batch_first", "bidirectional")
 
 
 def checked_config(base: str, config: Any) -> dict:
-    """config when it holds only keys of base's type, each of its type and in its range."""
+    """config when it holds only keys of base's type, each of its type (as torch requires) and in
+    its range."""
     if not isinstance(config, dict):
         raise WireError("a module configuration is not a dict")
     known = _CONFIG_KEYS.get(base, ())
