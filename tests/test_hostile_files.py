@@ -27,7 +27,7 @@ from autograder import config, notebooks
 from autograder.batch.discover import Job, discover
 from autograder.batch.workers import WORKER_DIED, WorkerPool
 from conftest import ASSIGNMENTS, ROOT, SOLUTIONS
-from test_grade_all import ENV, UID, reference, sandbox_processes, write_student
+from test_grade_all import ENV, UID, reference, write_student
 
 SECRET = "root-only-secret-7a3e91"
 MAIN_PEAK_BYTES = 700 * 2**20  # the CLI's own process: torch for the reference plot, no submission read whole
@@ -137,6 +137,21 @@ def build_class(root: Path, secret_file: Path) -> None:
         (root / name / "rnn_shapes.py").write_text(shapes)
     os.mkdir(os.fsencode(root) + b"/" + NOT_UTF8)
     Path(os.fsdecode(os.fsencode(root) + b"/" + NOT_UTF8 + b"/rnn_shapes.py")).write_text(shapes)
+
+
+def sandbox_processes() -> list[int]:
+    """Live processes of this module's sandbox users (UID and the workers' UID + 1, + 2, ...)."""
+    users = {str(int(UID) + k) for k in range(8)}
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("Uid", "").split()[:1] and fields["Uid"].split()[0] in users \
+                and not fields.get("State", "").strip().startswith("Z"):
+            found.append(int(status.parent.name))
+    return found
 
 
 def listing(folder: Path) -> set[str]:
