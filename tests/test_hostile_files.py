@@ -205,6 +205,7 @@ def test_the_class_run_completes_within_bounds(hostile_class):
         for name in ("results.json", "feedback.md", "feedback.html"):
             assert (folder / name).is_file(), (student, name)
         assert len(list((out / "results" / student).glob("*.json"))) == 3, student
+    print(f"grade-all's own process peaked at {peak / 2**20:.0f} MiB")
     assert peak < MAIN_PEAK_BYTES, f"grade-all's own process peaked at {peak / 2**20:.0f} MiB"
     assert listing(root) == before
     leftovers = [p for p in out.rglob(".*") if p.name != ".reference_losses.json"]
@@ -360,13 +361,15 @@ def _workers(pid: int) -> list[int]:
 
 
 def test_a_killed_worker_costs_nobody_anything(tmp_path):
-    """SIGKILL a worker mid-run: the run finishes, every (student, exercise) has its true result."""
+    """SIGKILL a worker mid-run: the run finishes, every student has their true result (the batches the
+    pool lost were graded again)."""
     root, out = tmp_path / "class", tmp_path / "out"
     students = ["amy", "ben", "cal"]
     for student in students:
         write_student(root / student, reference())
     hwm = tmp_path / "hwm"
-    process = subprocess.Popen([sys.executable, "-c", RUN_CLI, "grade-all", str(root), "-o", str(out), "--jobs", "2"],
+    process = subprocess.Popen([sys.executable, "-c", RUN_CLI, "grade-all", str(root), "-o", str(out), "--jobs", "2",
+                                "--exercise", "char_rnn"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**ENV, "AUTOGRADER_TEST_HWM": str(hwm)})
     try:
         deadline = time.monotonic() + 300
@@ -382,9 +385,9 @@ def test_a_killed_worker_costs_nobody_anything(tmp_path):
             process.wait()
     assert process.returncode == 0, stderr.decode()[-3000:]
     with open(out / "grades.csv", newline="") as handle:
-        assert {row["student"]: row["total"] for row in csv.DictReader(handle)} == dict.fromkeys(students, "58")
+        assert {row["student"]: row["total"] for row in csv.DictReader(handle)} == dict.fromkeys(students, "30")
     for student in students:
-        assert len(list((out / "results" / student).glob("*.json"))) == 3, student
+        assert (out / "results" / student / "char_rnn.json").is_file(), student
         assert (out / "students" / student / "feedback.html").is_file()
     assert b"Traceback" not in stderr
     time.sleep(1)
@@ -406,7 +409,7 @@ def test_a_job_that_kills_its_worker_twice_is_recorded_as_failed(tmp_path, monke
     shapes = tmp_path / "rnn_shapes.py"
     shapes.write_text((SOLUTIONS / "rnn_shapes.py").read_text())
     jobs = [Job(student, "rnn_shapes", shapes, student) for student in ("amy", "crash", "ben", "cal")]
-    pool = WorkerPool(2, hide=[tmp_path], grade=grade_or_die)
+    pool = WorkerPool(1, hide=[tmp_path], grade=grade_or_die)
     try:
         results = dict(pool.grade(jobs))
     finally:
