@@ -27,7 +27,7 @@ from autograder import config, notebooks
 from autograder.batch.discover import Job, discover
 from autograder.batch.workers import WORKER_DIED, WorkerPool
 from conftest import ASSIGNMENTS, ROOT, SOLUTIONS
-from test_grade_all import ENV, UID, reference, sandbox_processes, write_student
+from test_grade_all import ENV, UID, reference, write_student
 
 SECRET = "root-only-secret-7a3e91"
 MAIN_PEAK_BYTES = 700 * 2**20  # the CLI's own process: torch for the reference plot, no submission read whole
@@ -139,6 +139,21 @@ def build_class(root: Path, secret_file: Path) -> None:
     Path(os.fsdecode(os.fsencode(root) + b"/" + NOT_UTF8 + b"/rnn_shapes.py")).write_text(shapes)
 
 
+def sandbox_processes() -> list[int]:
+    """Live processes of this module's sandbox users (UID and the workers' UID + 1, + 2, ...)."""
+    users = {str(int(UID) + k) for k in range(8)}
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("Uid", "").split()[:1] and fields["Uid"].split()[0] in users \
+                and not fields.get("State", "").strip().startswith("Z"):
+            found.append(int(status.parent.name))
+    return found
+
+
 def listing(folder: Path) -> set[str]:
     found = set()
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -190,6 +205,7 @@ def test_the_class_run_completes_within_bounds(hostile_class):
         for name in ("results.json", "feedback.md", "feedback.html"):
             assert (folder / name).is_file(), (student, name)
         assert len(list((out / "results" / student).glob("*.json"))) == 3, student
+    print(f"grade-all's own process peaked at {peak / 2**20:.0f} MiB")
     assert peak < MAIN_PEAK_BYTES, f"grade-all's own process peaked at {peak / 2**20:.0f} MiB"
     assert listing(root) == before
     leftovers = [p for p in out.rglob(".*") if p.name != ".reference_losses.json"]
@@ -345,13 +361,15 @@ def _workers(pid: int) -> list[int]:
 
 
 def test_a_killed_worker_costs_nobody_anything(tmp_path):
-    """SIGKILL a worker mid-run: the run finishes, every (student, exercise) has its true result."""
+    """SIGKILL a worker mid-run: the run finishes, every student has their true result (the batches the
+    pool lost were graded again)."""
     root, out = tmp_path / "class", tmp_path / "out"
     students = ["amy", "ben", "cal"]
     for student in students:
         write_student(root / student, reference())
     hwm = tmp_path / "hwm"
-    process = subprocess.Popen([sys.executable, "-c", RUN_CLI, "grade-all", str(root), "-o", str(out), "--jobs", "2"],
+    process = subprocess.Popen([sys.executable, "-c", RUN_CLI, "grade-all", str(root), "-o", str(out), "--jobs", "2",
+                                "--exercise", "char_rnn"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**ENV, "AUTOGRADER_TEST_HWM": str(hwm)})
     try:
         deadline = time.monotonic() + 300
@@ -367,9 +385,9 @@ def test_a_killed_worker_costs_nobody_anything(tmp_path):
             process.wait()
     assert process.returncode == 0, stderr.decode()[-3000:]
     with open(out / "grades.csv", newline="") as handle:
-        assert {row["student"]: row["total"] for row in csv.DictReader(handle)} == dict.fromkeys(students, "58")
+        assert {row["student"]: row["total"] for row in csv.DictReader(handle)} == dict.fromkeys(students, "30")
     for student in students:
-        assert len(list((out / "results" / student).glob("*.json"))) == 3, student
+        assert (out / "results" / student / "char_rnn.json").is_file(), student
         assert (out / "students" / student / "feedback.html").is_file()
     assert b"Traceback" not in stderr
     time.sleep(1)
@@ -391,7 +409,7 @@ def test_a_job_that_kills_its_worker_twice_is_recorded_as_failed(tmp_path, monke
     shapes = tmp_path / "rnn_shapes.py"
     shapes.write_text((SOLUTIONS / "rnn_shapes.py").read_text())
     jobs = [Job(student, "rnn_shapes", shapes, student) for student in ("amy", "crash", "ben", "cal")]
-    pool = WorkerPool(2, hide=[tmp_path], grade=grade_or_die)
+    pool = WorkerPool(1, hide=[tmp_path], grade=grade_or_die)
     try:
         results = dict(pool.grade(jobs))
     finally:
