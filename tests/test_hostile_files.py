@@ -11,10 +11,8 @@ The batch tests kill a real worker mid-run.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from autograder import config, notebooks
-from autograder.batch.discover import Job, discover
+from autograder.batch.discover import Job
 from autograder.batch.workers import WORKER_DIED, WorkerPool
-from conftest import ASSIGNMENTS, ROOT, SOLUTIONS
+from conftest import ASSIGNMENTS, SOLUTIONS
 from test_grade_all import ENV, UID, reference, write_student
 
 SECRET = "root-only-secret-7a3e91"
