@@ -28,3 +28,9 @@ def test_points_table_matches_the_graders():
         assert row, f"the README's points table has no row for {exercise}"
         points = grader_points(exercise)
         assert (int(row[1]), int(row[2])) == (sum(points), len(points)), exercise
+
+
+def test_hostile_corpus_count():
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    corpus = [p for p in (ROOT / "tests" / "hostile").iterdir() if p.suffix in (".py", ".ipynb")]
+    assert f"holds {len(corpus)} hostile submissions" in readme
