@@ -7,6 +7,8 @@ SETUP  := $(VENV)/.setup-done
 
 # torch is installed first and pinned exactly: any looser request may pull a multi-GB CUDA build.
 $(SETUP): pyproject.toml
+	@echo "Setting up $(VENV): torch 2.13.0 (CPU only, about 750 MB), nbgrader, JupyterLab, Dask and the kit."
+	@echo "This takes about 2-3 minutes on a fresh machine and prints little while pip works."
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
 	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci,cluster]'

@@ -69,7 +69,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="a notebook, a .py file, or a folder with one file per exercise")
     parser.add_argument("--exercise", choices=config.EXERCISES,
                         help="which exercise (default: read from the file names)")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text",
+                        help="the report's format: text (default, for a terminal), gradescope "
+                             "(results.json), junit (XML for CI), markdown (a CI job summary)")
     parser.add_argument("-o", "--output", type=Path, help="write the report here instead of to stdout")
     parser.add_argument("--report", action="append", default=[], type=report_spec, metavar="FORMAT=PATH",
                         help="also write the report in FORMAT to PATH (repeatable): several reports from "
