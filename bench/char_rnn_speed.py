@@ -1,8 +1,8 @@
 """How long one char_rnn grading takes in a warm process (not a test): prints the figures.
 
 Grades the reference solution through the real pipeline and sandbox, `--repeat` times in one
-process with one zygote (so torch's start-up is paid once, as in a `grade-all` worker), after one
-warm-up grading. The machine may be shared: compare figures measured back to back.
+process with one zygote and one torch thread (so torch's start-up is paid once, as in a `grade-all`
+worker), after one warm-up grading. The machine may be shared: compare figures measured back to back.
 
 Usage: python bench/char_rnn_speed.py [--repeat 10] [--exercise char_rnn]
 """
@@ -12,6 +12,8 @@ import argparse
 import statistics
 import time
 from pathlib import Path
+
+import torch
 
 from autograder.grading.run import grade_exercise
 from autograder.sandbox.zygote import Zygote
@@ -25,6 +27,7 @@ def main() -> None:
     parser.add_argument("--exercise", default="char_rnn")
     args = parser.parse_args()
     path = ROOT / "solutions" / f"{args.exercise}.py"
+    torch.set_num_threads(1)  # as in the grade-all workers
     with Zygote() as zygote:
         warm = grade_exercise(args.exercise, path, zygote)
         times = []
