@@ -20,6 +20,8 @@ from buggy.catalogue import BUGS
 from conftest import ROOT, processes_of
 from test_grade_all import reference, write_student
 
+pytestmark = pytest.mark.slow  # real clusters and several class runs: about two minutes on 2 quiet cores
+
 BIN = Path(sys.executable).parent
 UID = config.SANDBOX_UID + 2000 + os.getpid() % 1000 * 10  # this module's sandbox users: UID + 1, + 2, ...
 ENV = {**os.environ, "AUTOGRADER_SANDBOX_UID": str(UID)}
