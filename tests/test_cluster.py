@@ -43,6 +43,10 @@ def small_class(tmp_path_factory) -> Path:
     }
     for name, sources in students.items():
         write_student(root / "submitted" / name / "rnn", sources)
+    # hal's numpy_rnn is a link to ada's: refused on the client, never sent as ada's file
+    hal = root / "submitted" / "hal" / "rnn" / "numpy_rnn.ipynb"
+    hal.unlink()
+    hal.symlink_to(root / "submitted" / "ada" / "rnn" / "numpy_rnn.ipynb")
     return root
 
 
@@ -173,6 +177,8 @@ def test_a_dask_cluster_grades_exactly_as_the_pool(two_workers, small_class, poo
     done = autograder("grade-all", small_class, "-o", out, "--scheduler", two_workers.address)
     assert done.returncode == 0, done.stderr
     assert_same_results(out, pool_run)
+    linked = stored(out)["results/hal/numpy_rnn.json"]["result"]
+    assert linked["score"] == 0 and "link" in " ".join(linked["problems"]), linked["problems"]
     assert "isolation: full for all 12 submissions" in done.stdout
     again = autograder("grade-all", small_class, "-o", out, "--scheduler", two_workers.address)
     assert again.returncode == 0 and stored(out) == stored(pool_run)  # resumed: nothing left to grade

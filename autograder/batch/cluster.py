@@ -25,7 +25,8 @@ from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_com
 
 from .. import config
 from ..grading.results import ExerciseResult
-from ..load import MAX_SOURCE_BYTES, SubmissionError
+from ..load import SubmissionError
+from ..submitted_files import Refused, read_submitted
 from .discover import Job
 from .store import kit_fingerprint, result_from_dict
 from .workers import batch_size, batches
@@ -94,11 +95,12 @@ def worker_isolation(dask_worker) -> str:
     return plugin.zygote.isolation if plugin else "no sandbox (the autograder plugin is not set up)"
 
 
-def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str]], kit: dict[str, str],
+def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str, str]], kit: dict[str, str],
                 hide: list[str]) -> str:
     """The task: grade one batch of one exercise on this worker; the results as JSON.
 
-    files: (file name, its bytes or None when not submitted, its content hash) per submission.
+    files: (file name, its bytes or None when not submitted or refused, its content hash, why it
+    was refused or "") per submission.
     """
     worker = get_worker()
     plugin = worker.plugins.get(PLUGIN)
@@ -110,27 +112,32 @@ def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str]], kit
     from ..grading.run import grade_exercises
 
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
-        paths = []
-        for number, (name, content, digest) in enumerate(files):
+        paths, refusals = [], []
+        for number, (name, content, digest, refusal) in enumerate(files):
             path = Path(tmp, str(number), os.fsdecode(name))
             path.parent.mkdir()
             if content is not None:
-                whole = len(content) <= MAX_SOURCE_BYTES  # else a head, graded as too large
-                if whole and hashlib.sha256(content).hexdigest() != digest:
+                if hashlib.sha256(content).hexdigest() != digest:
                     raise RuntimeError(f"{path.name} arrived other than the client hashed it")
                 path.write_bytes(content)
             paths.append(path)
+            refusals.append(refusal)
         hidden = [Path(tmp), *(Path(p) for p in hide if Path(p).exists())]
-        results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden)
+        results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden, root=Path(tmp),
+                                  refusals=refusals)
     return json.dumps([result.to_dict() for result in results])
 
 
-def _payload(job: Job) -> tuple[bytes, bytes | None, str]:
-    content = None
-    if job.path.is_file():
-        with open(job.path, "rb") as handle:
-            content = handle.read(MAX_SOURCE_BYTES + 1)  # enough to tell it is too large
-    return os.fsencode(job.path.name), content, job.digest
+def _payload(job: Job) -> tuple[bytes, bytes | None, str, str]:
+    """What a task carries of a job: read on the client as the pool's workers read it (never through
+    a link, sizes first), so a refused file travels as its reason, never as its content."""
+    content, refusal = None, job.refusal
+    if not refusal and os.path.lexists(job.path):
+        try:
+            content = read_submitted(job.path, job.root)
+        except Refused as refused:
+            refusal = str(refused)
+    return os.fsencode(job.path.name), content, job.digest, refusal
 
 
 class DaskPool:
@@ -142,6 +149,7 @@ class DaskPool:
 
     def __init__(self, scheduler: str, jobs: int, hide: list[Path]):
         self._hide = [str(p) for p in hide]
+        self.failed: set[Job] = set()  # as WorkerPool's; Dask retries a lost batch, then stops the run
         self._cluster = None
         self.client = None
         try:
