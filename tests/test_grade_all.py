@@ -66,8 +66,9 @@ def gradebook(out: Path) -> list[dict]:
 
 
 def sandbox_processes() -> list[int]:
-    """Live processes of this module's sandbox user."""
-    return processes_of({UID})
+    """Live processes of this module's sandbox users: worker k of a pool runs its sandboxes as
+    UID + k (k = 1 .. --jobs)."""
+    return processes_of({str(int(UID) + k) for k in range(1, 9)})
 
 
 @pytest.fixture(scope="module")
