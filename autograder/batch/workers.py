@@ -114,8 +114,7 @@ class WorkerPool:
     def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
         """(job, result) pairs, a batch at a time as batches finish; one for every job, whatever
         happens to the workers."""
-        size = max(1, min(config.BATCH_SIZE, len(jobs) // (2 * self.size) or 1))
-        queue = deque(batches(jobs, size))
+        queue = deque(batches(jobs, batch_size(len(jobs), self.size)))
         retry: list[Job] = []
         running: dict[Future, list[Job]] = {}  # at most one batch per worker: a death loses only those
         while queue or running:
@@ -159,13 +158,6 @@ class WorkerPool:
         except BrokenProcessPool:
             self._restart()
             raise
-
-
-        """(job, result) pairs, a batch at a time as batches finish."""
-        futures = {self._executor.submit(_grade, batch): batch
-                   for batch in batches(jobs, batch_size(len(jobs), self.size))}
-        for future in as_completed(futures):
-            yield from zip(futures[future], future.result())
 
     def close(self, cancel: bool = False) -> None:
         if cancel:

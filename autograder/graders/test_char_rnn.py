@@ -294,8 +294,9 @@ def same_run(got: Run, expected: Run, atol: float = 1e-6) -> str:
 
 @points(1)
 def test_train_returns_net_losses_prediction(student):
-    """train_char_rnn returns (net, losses, prediction): a Net, one float loss per epoch, a string"""
+    """train_char_rnn returns (net, losses, prediction): a Net that reads the one-hot input, one float loss per epoch, a string"""
     result = run(student, epochs=3)
+    loss_of(result, APPLE)  # its rnn and fc must chain on the (1, T, V) input
     if not isinstance(result.prediction, str) or len(result.prediction) != 5:
         fail(f"{result.what} should return the prediction as a string of 5 characters, got {kind(result.prediction)}")
 
