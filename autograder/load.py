@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, notebooks
+from .exercises import names as exercise_names
 from .submitted_files import Refused, read_submitted, walk
 
 
@@ -40,17 +41,17 @@ def exercise_files(path: Path, exercises: list[str] | None = None) -> dict[str, 
     if path.is_file() or path.is_symlink():  # a link is refused, with a message, when it is read
         if exercises:
             return {e: path for e in exercises}
-        named = [e for e in config.EXERCISES if e in path.stem]
+        named = [e for e in exercise_names() if e in path.stem]
         if not named:
             raise SubmissionError(f"cannot tell which exercise {path.name} is: name it after one of "
-                                  f"{', '.join(config.EXERCISES)} or pass --exercise")
+                                  f"{', '.join(exercise_names())} or pass --exercise")
         return {named[0]: path}
     if not path.is_dir():
         raise SubmissionError(f"{path} does not exist")
     files, _ = walk(path)
     candidates = sorted(files, key=lambda p: (p.suffix != ".ipynb", len(p.parts), p.name))
     found: dict[str, Path] = {}
-    for exercise in exercises or config.EXERCISES:
+    for exercise in exercises or exercise_names():
         matches = [p for p in candidates if p.stem == exercise] or [p for p in candidates if exercise in p.stem]
         if matches:
             found[exercise] = matches[0]

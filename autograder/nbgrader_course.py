@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from . import config, notebooks
+from .exercises import names as exercise_names
 
 DEFAULT_ASSIGNMENT = "rnn"
 COURSE_ID = "rnn-unit"
@@ -105,7 +106,7 @@ def exercise_points(exercise: str) -> float:
             self.points = [points_of(item) for item in items]
 
     collector = Collector()
-    test_file = config.GRADERS_DIR / f"test_{exercise}.py"
+    test_file = get_exercise(exercise).graders
     code = pytest.main([str(test_file), "--collect-only", *PYTEST_ARGS], plugins=[collector])
     if code != pytest.ExitCode.OK or not collector.points:
         raise CourseError(f"could not collect the graders of {exercise} (pytest exit code {code})")
@@ -300,7 +301,7 @@ def config_text(course_id: str = COURSE_ID) -> str:
 
 
 def build_course(directory: Path, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = COURSE_ID,
-                 exercises: tuple[str, ...] = config.EXERCISES) -> list[Path]:
+                 exercises: tuple[str, ...] = exercise_names()) -> list[Path]:
     """Write DIR/nbgrader_config.py and DIR/source/<assignment>/<exercise>.ipynb; return the files.
 
     Everything else of the course (release/, submitted/, autograded/, feedback/, gradebook.db) is

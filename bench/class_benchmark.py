@@ -32,6 +32,7 @@ from compute_floor import floor_per_student  # noqa: E402
 from make_class import make_class  # noqa: E402
 
 from autograder import config  # noqa: E402
+from autograder.exercises import names as exercise_names
 from autograder.nbgrader_course import DEFAULT_ASSIGNMENT, build_course  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -171,7 +172,7 @@ def main() -> None:
     floor = floor_per_student()
     floor_s = floor["total"] * args.students / args.jobs  # the floor's work spread perfectly over the cores
     print(f"compute floor: {floor['total']:.3f} s per student ({floor['calls']} graded calls of the reference: "
-          + ", ".join(f"{e} {floor[e]:.3f} s" for e in config.EXERCISES)
+          + ", ".join(f"{e} {floor[e]:.3f} s" for e in exercise_names())
           + f") -> {floor_s:.1f} s for the class on {args.jobs} cores")
     print(f"grade-all / floor: {kit_s / floor_s:.2f}x" + (f", --scheduler / floor: {dask_s / floor_s:.2f}x"
                                                           if args.scheduler else ""))

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from autograder import config
+from autograder.exercises import names as exercise_names
 from autograder.grading.run import grade_exercise
 from autograder.sandbox import wire
 from autograder.sandbox.process import SandboxProcess
@@ -77,12 +78,12 @@ def floor_per_student(repeat: int = 3) -> dict[str, float]:
 
     torch.set_num_threads(1)  # as every grading worker
     with Zygote() as zygote:
-        recorded = {e: record_calls(e, zygote) for e in config.EXERCISES}
+        recorded = {e: record_calls(e, zygote) for e in exercise_names()}
     runs = {e: [replay(e, calls) for _ in range(repeat)] for e, calls in recorded.items()}
-    floor = {e: statistics.median(wall for wall, _ in runs[e]) for e in config.EXERCISES}
+    floor = {e: statistics.median(wall for wall, _ in runs[e]) for e in exercise_names()}
     floor["calls"] = sum(len(calls) for calls in recorded.values())
-    floor["total"] = sum(floor[e] for e in config.EXERCISES)
-    floor["cpu"] = sum(statistics.median(cpu for _, cpu in runs[e]) for e in config.EXERCISES)
+    floor["total"] = sum(floor[e] for e in exercise_names())
+    floor["cpu"] = sum(statistics.median(cpu for _, cpu in runs[e]) for e in exercise_names())
     return floor
 
 
@@ -90,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     floor = floor_per_student(parser.parse_args().repeat)
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         print(f"{exercise:12}{floor[exercise]:8.3f} s")
     print(f"{'per student':12}{floor['total']:8.3f} s  ({floor['calls']} graded calls; CPU {floor['cpu']:.3f} s)")
 

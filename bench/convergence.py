@@ -1,14 +1,14 @@
 """How often would correct code fail the char-RNN training graders? (not a test)
 
-Two measurements, each judging runs exactly as the graders do (autograder/graders/training.py):
+Two measurements, each judging runs exactly as the graders do (autograder/exercises/char_rnn/training.py):
 
   convergence   the reference trained with many seeds on every pair the graders train to the end
                 (--all: every unusual-correct solution in tests/unusual/ too)
   --loop        the training-loop replay: for the reference and every unusual-correct solution,
-                train_char_rnn(..., epochs=0) and (..., epochs=config.LOOP_EPOCHS) on the graders'
+                train_char_rnn(..., epochs=0) and (..., epochs=TRAINING.loop_epochs) on the graders'
                 loop settings with many seeds, and the largest difference between the reported
                 losses / returned weights and the contract's loop replayed from that untrained net;
-                for the catalogued loop bugs, the smallest such difference. config.LOOP_ATOL must
+                for the catalogued loop bugs, the smallest such difference. TRAINING.loop_atol must
                 lie between the two.
 
 Usage: python bench/convergence.py [--seeds 200] [--all] [--loop]
@@ -29,22 +29,22 @@ import pytest
 import torch
 
 from autograder import config
-from autograder.graders.test_char_rnn import LOOP_RUNS
-from autograder.graders.training import (judge_training, largest_difference, replay, trained_loss_difference,
+from autograder.exercises import get
+from autograder.exercises.char_rnn.catalogue import LOOP
+from autograder.exercises.char_rnn.test_char_rnn import LOOP_RUNS
+from autograder.exercises.char_rnn.training import TRAINING, (judge_training, largest_difference, replay, trained_loss_difference,
                                          weights_of)
 from autograder.sandbox.wire import module_to_data
 from solutions import char_rnn as reference
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from buggy.catalogue import BUGS, LOOP  # noqa: E402
+BUGS = get("char_rnn").bugs()
 
 
 def pairs() -> list[tuple[str, str, int]]:
     """(input, label, hidden size) as the graders train them."""
     apple = [("apple", "pple!", 5)]
-    unseen = [(w, w[1:] + "!", len(reference.build_vocab(w, w[1:] + "!"))) for w in config.UNSEEN_PAIRS]
+    unseen = [(w, w[1:] + "!", len(reference.build_vocab(w, w[1:] + "!"))) for w in TRAINING.unseen_words]
     return apple + unseen
 
 
@@ -57,7 +57,7 @@ def module_from(source: str, name: str) -> types.ModuleType:
 def correct_solutions() -> dict[str, types.ModuleType]:
     """The reference and the unusual-correct .py solutions (the notebook one is the reference's code)."""
     solutions = {"reference": reference}
-    for path in sorted((ROOT / "tests" / "unusual").glob("char_rnn_*.py")):
+    for path in sorted(get("char_rnn").folder.joinpath("unusual").glob("*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -94,9 +94,9 @@ def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tu
     net's loss, its weights)."""
     kwargs = {**settings, "seed": seed}
     start, _, _ = quietly(solution.train_char_rnn, **kwargs, epochs=0)
-    net, losses, _ = quietly(solution.train_char_rnn, **kwargs, epochs=config.LOOP_EPOCHS)
+    net, losses, _ = quietly(solution.train_char_rnn, **kwargs, epochs=TRAINING.loop_epochs)
     pair = settings["input_str"], settings["label_str"]
-    expected, replayed = replay(module_to_data(start), *pair, settings["learning_rate"], config.LOOP_EPOCHS,
+    expected, replayed = replay(module_to_data(start), *pair, settings["learning_rate"], TRAINING.loop_epochs,
                                 "the untrained net")
     loss = max(abs(a - b) for a, b in zip(losses, expected)) if len(losses) == len(expected) else float("inf")
     trained = trained_loss_difference(module_to_data(net), replayed, *pair, "the trained net")
@@ -105,14 +105,14 @@ def loop_difference(solution: types.ModuleType, settings: dict, seed: int) -> tu
 
 
 def loop(seeds: int) -> None:
-    print(f"loop replay: {config.LOOP_EPOCHS} epochs, {seeds} seeds x {len(LOOP_RUNS)} settings, "
-          f"tolerance {config.LOOP_ATOL:g} on the losses and the returned net's loss")
+    print(f"loop replay: {TRAINING.loop_epochs} epochs, {seeds} seeds x {len(LOOP_RUNS)} settings, "
+          f"tolerance {TRAINING.loop_atol:g} on the losses and the returned net's loss")
     for name, solution in correct_solutions().items():
         worst = [0.0, 0.0, 0.0]
         for settings in LOOP_RUNS:
             for seed in range(seeds):
                 worst = [max(w, d) for w, d in zip(worst, loop_difference(solution, settings, seed))]
-        verdict = "ok" if max(worst[:2]) <= config.LOOP_ATOL else "FAILS"
+        verdict = "ok" if max(worst[:2]) <= TRAINING.loop_atol else "FAILS"
         print(f"  correct {name:<40} largest difference: losses {worst[0]:.2e}, net's loss {worst[1]:.2e} "
               f"(weights {worst[2]:.2e})  {verdict}", flush=True)
     for bug in (b for b in BUGS if b.exercise == "char_rnn" and LOOP in b.must_fail):
@@ -122,7 +122,7 @@ def loop(seeds: int) -> None:
             for seed in range(seeds):
                 difference = loop_difference(solution, settings, seed)
                 smallest = [min(s, d) for s, d in zip(smallest, difference)]
-                caught += max(difference[:2]) > config.LOOP_ATOL
+                caught += max(difference[:2]) > TRAINING.loop_atol
         print(f"  bug     {bug.name:<40} smallest difference: losses {smallest[0]:.2e}, net's loss {smallest[1]:.2e};"
               f" caught in {caught} of {seeds * len(LOOP_RUNS)} runs", flush=True)
 

@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from autograder import config, notebooks  # noqa: E402
-from buggy.catalogue import BUGS  # noqa: E402
+from autograder.exercises import names as exercise_names
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 
 HOSTILE = {"segfault.py": "numpy_rnn", "output_flood.py": "numpy_rnn", "loop_in_function.py": "numpy_rnn"}
 
@@ -30,13 +33,13 @@ def make_class(out: Path, students: int, release: Path, assignment: str = "rnn",
     rng = random.Random(seed)
     submitted = out / "submitted"
     shutil.rmtree(submitted, ignore_errors=True)
-    bugs = {e: [b for b in BUGS if b.exercise == e] for e in config.EXERCISES}
+    bugs = {e: [b for b in BUGS if b.exercise == e] for e in exercise_names()}
     hostile = list(HOSTILE.items())
     for number in range(students):
         folder = submitted / f"student{number:03d}" / assignment
         folder.mkdir(parents=True)
         kind = number % 10
-        for exercise in config.EXERCISES:
+        for exercise in exercise_names():
             notebook = notebooks.read(release / f"{exercise}.ipynb")
             if kind == 9 and number // 10 < len(hostile) and hostile[number // 10][1] == exercise:
                 code = (ROOT / "tests" / "hostile" / hostile[number // 10][0]).read_text()

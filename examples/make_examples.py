@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from autograder import config, notebooks  # noqa: E402
-from buggy.catalogue import BUGS  # noqa: E402
+from autograder.exercises import names as exercise_names
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 
 STUDENTS = {
     "reference": [],
@@ -29,7 +32,7 @@ def main() -> None:
     bugs = {b.name: b for b in BUGS}
     for student, bug_names in STUDENTS.items():
         chosen = {bugs[n].exercise: bugs[n] for n in bug_names}
-        for exercise in config.EXERCISES:
+        for exercise in exercise_names():
             release = notebooks.read(ROOT / "assignments" / f"{exercise}.ipynb")
             source = chosen[exercise].source() if exercise in chosen else (ROOT / "solutions" / f"{exercise}.py").read_text()
             (out / student).mkdir(parents=True, exist_ok=True)

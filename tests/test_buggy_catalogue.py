@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from buggy.catalogue import BUGS
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 from conftest import failed
 
 

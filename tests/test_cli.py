@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from autograder import config
+from autograder.exercises import get
 from conftest import ROOT, SOLUTIONS
 
 AUTOGRADER = [sys.executable, "-m", "autograder"]
@@ -33,7 +34,7 @@ def test_fail_under_sets_the_exit_status(tmp_path):
     at = run("grade", SOLUTIONS / "rnn_shapes.py", "--fail-under", "10", "--format", "junit")
     assert below.returncode == 1 and at.returncode == 0
     suite = ET.fromstring(at.stdout).find("testsuite")
-    graders = (config.GRADERS_DIR / "test_rnn_shapes.py").read_text()
+    graders = get("rnn_shapes").graders.read_text()
     assert suite.get("failures") == "0"
     assert len(suite.findall("testcase")) == len(re.findall(r"^def test_", graders, re.MULTILINE))
 
@@ -74,7 +75,7 @@ def test_graders_run_as_plain_pytest_on_a_submission(tmp_path):
     buggy = tmp_path / "rnn_shapes.py"
     buggy.write_text((SOLUTIONS / "rnn_shapes.py").read_text().replace(", batch_first=True)", ")"))
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           str(ROOT / "autograder" / "graders" / "test_rnn_shapes.py"), "--submission", str(buggy)],
+                           str(get("rnn_shapes").graders), "--submission", str(buggy)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "should build its nn.RNN with batch_first=True" in done.stdout

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 from autograder import config
-from buggy.catalogue import BUGS
+from autograder.exercises import names as exercise_names
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 from conftest import ROOT, processes_of
 from test_grade_all import reference, write_student
 
@@ -75,7 +78,7 @@ def stored(out: Path) -> dict[str, dict]:
 
 def assert_same_results(out: Path, expected: Path) -> None:
     assert (out / "grades.csv").read_text() == (expected / "grades.csv").read_text()
-    assert stored(out) == stored(expected) and len(stored(out)) == len(STUDENTS) * len(config.EXERCISES)
+    assert stored(out) == stored(expected) and len(stored(out)) == len(STUDENTS) * len(exercise_names())
     for student in STUDENTS:
         files = [json.loads((root / "students" / student / "results.json").read_text()) for root in (out, expected)]
         for data in files:

@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 from autograder import config, notebooks
+from autograder.exercises import names as exercise_names
 from autograder.batch.discover import discover
-from buggy.catalogue import BUGS
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 from conftest import ASSIGNMENTS, ROOT, SOLUTIONS, processes_of
 
 HOSTILE = ROOT / "tests" / "hostile"
@@ -22,14 +25,14 @@ HOSTILE = ROOT / "tests" / "hostile"
 
 def write_student(folder: Path, sources: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         release = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")
         code = sources.get(exercise)
         notebooks.write(notebooks.fill(release, code) if code else release, folder / f"{exercise}.ipynb")
 
 
 def reference() -> dict[str, str]:
-    return {e: (SOLUTIONS / f"{e}.py").read_text() for e in config.EXERCISES}
+    return {e: (SOLUTIONS / f"{e}.py").read_text() for e in exercise_names()}
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +102,7 @@ def test_class_grades_equal_single_grades_and_hostile_costs_only_its_own(clean_r
     rows = {row["student"]: row for row in gradebook(clean_run)}
     assert rows["ada"]["total"] == "58" and rows["dee"]["total"] == "0"
     for student in rows:
-        for exercise in config.EXERCISES:
+        for exercise in exercise_names():
             single = grade_exercise(exercise, small_class / "submitted" / student / "rnn" / f"{exercise}.ipynb", zygote)
             assert float(rows[student][exercise]) == single.score, (student, exercise)
     assert rows["eve"]["numpy_rnn"] != "18" and rows["eve"]["char_rnn"] == "30"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder import config
+from autograder.exercises import names as exercise_names
 from autograder.commands import gradescope_zip
 from conftest import ROOT
 
@@ -113,8 +114,8 @@ def test_zip_layout_and_pins(autograder_zip):
     assert modes["setup.sh"] == modes["run_autograder"] == 0o755
     assert run.startswith("#!/usr/bin/env bash\n") and setup.startswith("#!/usr/bin/env bash\n")
     # The graders and the reference solutions travel inside the zip (Gradescope hides it from students).
-    for exercise in config.EXERCISES:
-        assert f"kit/autograder/graders/test_{exercise}.py" in names
+    for exercise in exercise_names():
+        assert f"kit/autograder/exercises/{exercise}/test_{exercise}.py" in names
         assert f"kit/solutions/{exercise}.py" in names
     assert "kit/pyproject.toml" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
@@ -223,7 +224,7 @@ def test_the_submission_cannot_read_the_bundled_graders_or_solutions(autograder_
         pytest.skip("no writable folder outside /tmp for the /autograder stand-in")
     source = autograder_root / "source" / "kit"
     secret = "student-email-8d1f@example.edu"
-    patterns = [str(source / "solutions" / "*.py"), str(source / "autograder" / "graders" / "*.py"),
+    patterns = [str(source / "solutions" / "*.py"), str(source / "autograder" / "exercises" / "*" / "*.py"),
                 str(autograder_root / "**" / "*.py"), str(autograder_root / "submission_metadata.json")]
     hostile = tmp_path / "numpy_rnn.py"
     hostile.write_text(HOSTILE.format(patterns=patterns))

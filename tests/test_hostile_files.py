@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from autograder import config, notebooks
+from autograder.exercises import names as exercise_names
 from autograder.batch.discover import Job
 from autograder.batch.workers import WORKER_DIED, WorkerPool
 from conftest import ASSIGNMENTS, SOLUTIONS
@@ -90,7 +91,7 @@ def build_class(root: Path, secret_file: Path) -> None:
     write_student(root / "ada", ref)
     shapes = (SOLUTIONS / "rnn_shapes.py").read_text()
     (root / "bob").mkdir()
-    for exercise in config.EXERCISES:  # the reference solutions themselves
+    for exercise in exercise_names():  # the reference solutions themselves
         (root / "bob" / f"{exercise}.py").symlink_to(SOLUTIONS / f"{exercise}.py")
     (root / "cat").mkdir()
     (root / "cat" / "numpy_rnn.ipynb").symlink_to(root / "ada" / "numpy_rnn.ipynb")  # a classmate's
@@ -185,7 +186,7 @@ def result(out: Path, student: str) -> dict:
 
 
 def scores(rows: dict, student: str) -> tuple[float, ...]:
-    return tuple(float(rows[student][e]) for e in (*config.EXERCISES, "total"))
+    return tuple(float(rows[student][e]) for e in (*exercise_names(), "total"))
 
 
 STUDENTS = ["ada", "bob", "cat", "dan", "eli", "fay", "gus", "hal", "ivy", "kim", "lee", "mo", "pat", "quinn",
@@ -216,7 +217,7 @@ def test_the_honest_student_is_unchanged(hostile_class):
     assert rows["ada"]["note"] == "" and result(out, "ada")["score"] == 58
 
 
-def _all_failed_saying(out: Path, student: str, text: str, exercises=config.EXERCISES) -> None:
+def _all_failed_saying(out: Path, student: str, text: str, exercises=exercise_names()) -> None:
     tests = result(out, student)["tests"]
     for exercise in exercises:
         failed = [t["output"] for t in tests if t["status"] == "failed" and t["name"].startswith(f"{exercise}:")]

@@ -24,6 +24,7 @@ import pytest
 import torch
 
 from autograder import config
+from autograder.exercises import names as exercise_names
 from autograder.files import write_atomically
 from autograder.sandbox import wire
 from test_hostile import HOSTILE, header, leftover_processes, sandbox_processes
@@ -80,14 +81,14 @@ def mib(n: float) -> str:
 
 def test_every_reply_attack_is_in_the_corpus():
     for name in REPLY_ATTACKS:
-        assert header(HOSTILE / f"{name}.py")["exercise"] in config.EXERCISES, name
+        assert header(HOSTILE / f"{name}.py")["exercise"] in exercise_names(), name
 
 
 def test_a_class_of_reply_attacks(tmp_path):
     """grade-all over every reply attack and an honest student: the attacks score 0, the honest
     student full marks, every report is written and small, memory stays bounded, nothing is left."""
     root, out = tmp_path / "class", tmp_path / "grades"
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         (root / "alice").mkdir(parents=True, exist_ok=True)
         (root / "alice" / f"{exercise}.py").write_text((ROOT / "solutions" / f"{exercise}.py").read_text())
     for name in REPLY_ATTACKS:

@@ -27,11 +27,14 @@ pytest.importorskip("nbgrader")
 pytest.importorskip("nbclient")
 
 from autograder import config, notebooks  # noqa: E402
+from autograder.exercises import names as exercise_names
 from autograder.commands import nbgrader_course as command  # noqa: E402
 from autograder.nbgrader_cell import without_hidden_tests  # noqa: E402
 from autograder.nbgrader_course import (BEGIN_SOLUTION, END_SOLUTION, exercise_points,  # noqa: E402
                                         release_form)
-from buggy.catalogue import BUGS  # noqa: E402
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 from conftest import ASSIGNMENTS, SOLUTIONS  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -85,9 +88,9 @@ class Student:
 
 
 STUDENTS = [
-    Student("alice", {e: (lambda r, e=e: filled(r, e, reference(e))) for e in config.EXERCISES},
+    Student("alice", {e: (lambda r, e=e: filled(r, e, reference(e))) for e in exercise_names()},
             why="the reference in every notebook"),
-    Student("bob", {e: (lambda r, e=e: notebooks.read(r / f"{e}.ipynb")) for e in config.EXERCISES},
+    Student("bob", {e: (lambda r, e=e: notebooks.read(r / f"{e}.ipynb")) for e in exercise_names()},
             why="the untouched release"),
     Student("carol", {
         "numpy_rnn": lambda r: without_grading_cell(filled(r, "numpy_rnn", reference("numpy_rnn"))),
@@ -177,7 +180,7 @@ def cli_scores(course, zygote) -> dict:
 
     return {(s.name, e): grade_exercise(e, course.submitted(s.name, e), zygote,
                                         extra_hide=[course.submitted(s.name, e).parent])
-            for s in STUDENTS for e in config.EXERCISES}
+            for s in STUDENTS for e in exercise_names()}
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +194,7 @@ def gradebook(course):
 # ------------------------------------------------------------------------------- the course's sources
 
 def test_release_is_exactly_the_student_notebooks(course):
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         released = notebooks.read(course.release / f"{exercise}.ipynb")["cells"]
         ours = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")["cells"]
         assert [c["cell_type"] for c in released] == [c["cell_type"] for c in ours], exercise
@@ -215,7 +218,7 @@ def _without_docstrings_and_annotations(node: ast.AST) -> str:
 
 
 def test_reference_in_the_source_is_exactly_solutions(course):
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         source = notebooks.read(course.source / f"{exercise}.ipynb")
         reference_defs = notebooks.definitions(reference(exercise))
         solution_cells = [c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
@@ -233,10 +236,10 @@ def test_reference_in_the_source_is_exactly_solutions(course):
 
 
 def test_release_holds_no_hidden_test_and_no_reference_code(course):
-    given = "\n".join(source_of(c) for e in config.EXERCISES
+    given = "\n".join(source_of(c) for e in exercise_names()
                       for c in notebooks.read(ASSIGNMENTS / f"{e}.ipynb")["cells"])
     secret_lines = set()
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         for cell in notebooks.read(course.source / f"{exercise}.ipynb")["cells"]:
             inside = False
             for line in source_of(cell).split("\n"):
@@ -248,7 +251,7 @@ def test_release_holds_no_hidden_test_and_no_reference_code(course):
                     secret_lines.add(line.strip())  # hints the students' notebooks already give are not secret
     assert len(secret_lines) >= 20  # the scan has something to look for
     files = [p for p in course.release.rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {f"{e}.ipynb" for e in config.EXERCISES}
+    assert {p.name for p in files} == {f"{e}.ipynb" for e in exercise_names()}
     for path in files:
         text = path.read_text()
         for marker in ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN SOLUTION", "END SOLUTION",
@@ -259,7 +262,7 @@ def test_release_holds_no_hidden_test_and_no_reference_code(course):
 
 
 def test_each_grading_cell_is_worth_its_graders_points(course, gradebook):
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         points = exercise_points(exercise)
         cell = gradebook.find_grade_cell(f"grade_{exercise}", exercise, ASSIGNMENT)
         assert cell.max_score == points > 0
@@ -274,7 +277,7 @@ def test_each_grading_cell_is_worth_its_graders_points(course, gradebook):
 
 @pytest.mark.parametrize("student", STUDENTS, ids=lambda s: s.name)
 def test_gradebook_scores_equal_the_cli_scores(student, course, gradebook, cli_scores):
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         cli = cli_scores[(student.name, exercise)]
         graded = gradebook.find_submission_notebook(exercise, ASSIGNMENT, student.name)
         assert graded.max_score == cli.max_score
@@ -285,10 +288,10 @@ def test_gradebook_scores_equal_the_cli_scores(student, course, gradebook, cli_s
 
 def test_the_submissions_cover_full_zero_partial_missing_and_broken(cli_scores):
     scores = {key: (r.score, r.max_score) for key, r in cli_scores.items()}
-    assert all(scores[("alice", e)][0] == scores[("alice", e)][1] for e in config.EXERCISES)
-    assert all(scores[("bob", e)][0] == 0 for e in config.EXERCISES)
+    assert all(scores[("alice", e)][0] == scores[("alice", e)][1] for e in exercise_names())
+    assert all(scores[("bob", e)][0] == 0 for e in exercise_names())
     buggy = [k for k, (s, m) in scores.items() if 0 < s < m]
-    assert len(buggy) >= 5 and {e for _, e in buggy} == set(config.EXERCISES), buggy
+    assert len(buggy) >= 5 and {e for _, e in buggy} == set(exercise_names()), buggy
     assert "not a valid notebook" in cli_scores[("dave", "char_rnn")].problems[0]
     assert "no file" in cli_scores[("ivan", "numpy_rnn")].problems[0]
 
@@ -314,9 +317,9 @@ def test_export_has_one_row_per_student_with_the_cli_totals(course, cli_scores):
         rows = list(csv.DictReader(handle))
     assert sorted(r["student_id"] for r in rows) == sorted(s.name for s in STUDENTS)
     for row in rows:
-        total = sum(cli_scores[(row["student_id"], e)].score for e in config.EXERCISES)
+        total = sum(cli_scores[(row["student_id"], e)].score for e in exercise_names())
         assert float(row["score"]) == total, row
-        assert float(row["max_score"]) == sum(exercise_points(e) for e in config.EXERCISES)
+        assert float(row["max_score"]) == sum(exercise_points(e) for e in exercise_names())
 
 
 def test_feedback_for_every_student_shows_failed_tests_but_no_hidden_code(course, cli_scores):
@@ -360,7 +363,7 @@ def _errors(cell) -> list[str]:
 
 
 def test_release_public_checks_fail_clearly_in_a_real_kernel_until_filled_in(course, tmp_path):
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         ran = _run_in_kernel(notebooks.read(course.release / f"{exercise}.ipynb"), tmp_path)
         checks = [c for c in ran.cells if source_of(c).startswith("# Public checks")]
         assert checks
@@ -370,7 +373,7 @@ def test_release_public_checks_fail_clearly_in_a_real_kernel_until_filled_in(cou
 
 
 def test_release_filled_with_the_reference_passes_every_check_in_a_real_kernel(course, tmp_path):
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         ran = _run_in_kernel(filled(course.release, exercise, reference(exercise)), tmp_path)
         failures = [(i, _errors(c)) for i, c in enumerate(ran.cells) if _errors(c)]
         assert not failures, (exercise, failures)
@@ -403,7 +406,7 @@ def test_without_hidden_tests_keeps_what_the_student_saw():
 def test_builder_refuses_notebooks_without_a_grading_cell(monkeypatch, tmp_path):
     from autograder import nbgrader_course
 
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         notebook = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")
         notebooks.write(without_grading_cell(notebook), tmp_path / f"{exercise}.ipynb")
     monkeypatch.setattr(nbgrader_course, "ASSIGNMENTS", tmp_path)

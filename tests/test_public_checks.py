@@ -19,12 +19,15 @@ from pathlib import Path
 import pytest
 
 from autograder import config, notebooks
+from autograder.exercises import names as exercise_names
 from autograder.grading.run import grade_exercise
 from autograder.grading.student_code import sandbox_settings
 from autograder.sandbox.process import SandboxProcess
-from buggy.catalogue import BUGS
+from autograder.exercises import all_bugs
+
+BUGS = all_bugs()
 from conftest import ASSIGNMENTS, SOLUTIONS, failed
-from test_unusual_solutions import exercise_of, unusual_files
+from test_unusual_solutions import unusual_exercise, unusual_files
 
 PUBLIC_CHECK = "# Public checks"
 RUN_TIMEOUT_S = 60.0  # a whole notebook's cells, char_rnn's training included
@@ -129,13 +132,13 @@ def test_bug_failing_a_public_check_loses_points_on_that_function(bug, zygote, g
                                           f"loses no points on a grader test of {function} ({sorted(graded)})")
 
 
-@pytest.mark.parametrize("exercise", config.EXERCISES)
+@pytest.mark.parametrize("exercise", exercise_names())
 def test_reference_passes_every_public_check(zygote, exercise):
     assert check_cells(exercise), f"{exercise}.ipynb has no public checks"
     assert failing_checks(zygote, exercise, (SOLUTIONS / f"{exercise}.py").read_text()) == {}
 
 
-@pytest.mark.parametrize("exercise", config.EXERCISES)
+@pytest.mark.parametrize("exercise", exercise_names())
 def test_untouched_release_fails_every_public_check(zygote, exercise):
     failing = failing_checks(zygote, exercise, None)
     assert set(failing) == set(check_cells(exercise).values())
@@ -145,4 +148,4 @@ def test_untouched_release_fails_every_public_check(zygote, exercise):
 @pytest.mark.parametrize("path", [p for p in unusual_files() if p.suffix == ".py"], ids=lambda p: p.name)
 def test_unusual_correct_submission_passes_every_public_check(zygote, path: Path):
     """The public checks are no stricter than the graders: correct code in another style passes them."""
-    assert failing_checks(zygote, exercise_of(path), path.read_text()) == {}
+    assert failing_checks(zygote, unusual_exercise(path), path.read_text()) == {}

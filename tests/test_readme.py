@@ -5,12 +5,13 @@ import ast
 import re
 
 from autograder import config
+from autograder.exercises import get, names as exercise_names
 from conftest import ROOT
 
 
 def grader_points(exercise: str) -> list[float]:
     """The points of every grader test of an exercise, read from its @points(n) decorators."""
-    tree = ast.parse((config.GRADERS_DIR / f"test_{exercise}.py").read_text())
+    tree = ast.parse(get(exercise).graders.read_text())
     points = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
@@ -23,7 +24,7 @@ def grader_points(exercise: str) -> list[float]:
 
 def test_points_table_matches_the_graders():
     readme = (ROOT / "README.md").read_text()
-    for exercise in config.EXERCISES:
+    for exercise in exercise_names():
         row = re.search(rf"^\| {exercise} \| (\d+) \| (\d+) \|$", readme, re.MULTILINE)
         assert row, f"the README's points table has no row for {exercise}"
         points = grader_points(exercise)

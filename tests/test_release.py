@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from autograder import config, notebooks
+from autograder.exercises import names as exercise_names
 from conftest import ASSIGNMENTS, SOLUTIONS, failed
 
 
-@pytest.mark.parametrize("exercise", config.EXERCISES)
+@pytest.mark.parametrize("exercise", exercise_names())
 def test_untouched_stubs_earn_zero_with_clean_messages(exercise, grade_file):
     result = grade_file(ASSIGNMENTS / f"{exercise}.ipynb", exercise)
     assert result.score == 0 and result.max_score > 0
@@ -16,7 +17,7 @@ def test_untouched_stubs_earn_zero_with_clean_messages(exercise, grade_file):
         assert "Traceback" not in test.message and "autograder/" not in test.message, test
 
 
-@pytest.mark.parametrize("exercise", config.EXERCISES)
+@pytest.mark.parametrize("exercise", exercise_names())
 def test_release_filled_with_reference_earns_full_marks(exercise, grade_file, tmp_path):
     release = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")
     filled = notebooks.fill(release, (SOLUTIONS / f"{exercise}.py").read_text())
@@ -27,7 +28,7 @@ def test_release_filled_with_reference_earns_full_marks(exercise, grade_file, tm
     assert result.problems == []
 
 
-@pytest.mark.parametrize("exercise", config.EXERCISES)
+@pytest.mark.parametrize("exercise", exercise_names())
 def test_every_contract_function_has_a_stub_cell(exercise):
     stubs = notebooks.stub_cells(notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb"))
     reference = notebooks.definitions((SOLUTIONS / f"{exercise}.py").read_text())

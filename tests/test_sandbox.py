@@ -67,7 +67,7 @@ def look(kit, graders, solutions, marker, port, secret_name, elsewhere=()):
         "graders_read": _try(lambda: open(os.path.join(graders, "test_numpy_rnn.py")).read()[:50]),
         "solutions_read": _try(lambda: open(os.path.join(solutions, "numpy_rnn.py")).read()[:50]),
         "import_solutions": _try(lambda: importlib.import_module("solutions.numpy_rnn") and None),
-        "import_graders": _try(lambda: importlib.import_module("autograder.graders.test_numpy_rnn") and None),
+        "import_graders": _try(lambda: importlib.import_module("autograder.exercises.numpy_rnn.test_numpy_rnn") and None),
         "kit_listing": _try(lambda: sorted(os.listdir(kit))),
         "elsewhere": {path: _try(lambda: open(path).read()[:50]) for path in elsewhere},
         "writes": {folder: _write(folder) for folder in
@@ -123,7 +123,7 @@ def seen(probe, tmp_path_factory):
         with socket.create_server(("127.0.0.1", 0)) as server:
             server.setblocking(False)
             port = server.getsockname()[1]
-            seen = probe.call("look", str(ROOT), str(config.GRADERS_DIR), str(ROOT / "solutions"), str(marker),
+            seen = probe.call("look", str(ROOT), str(config.EXERCISES_DIR), str(ROOT / "solutions"), str(marker),
                               port, SECRET_NAME, [str(c) for c in copies])
             with pytest.raises(BlockingIOError):
                 server.accept()
@@ -221,7 +221,7 @@ def student(zygote, tmp_path, monkeypatch):
 
 def test_a_sandbox_that_stops_reading_cannot_block_a_large_request(student, monkeypatch):
     """Sending 32 MB to a process that reads nothing times out like any call, it does not hang."""
-    monkeypatch.setattr(config, "CALL_TIMEOUTS_S", {"stop_reading": 60.0})  # a long wait before must not carry over
+    monkeypatch.setattr(student, "timeouts", {"stop_reading": 60.0})  # a long wait before must not carry over
     student.call("stop_reading")
     started = time.monotonic()
     with pytest.raises(StudentCodeError, match="echo did not return within 2 s"):

@@ -1,8 +1,9 @@
 """Correct but unusual submissions, and the reference solutions, get full marks through the real pipeline.
 
-Every file in tests/unusual/ is one whole exercise written in an unusual but correct way (its header
-comment says what is unusual); a line `# exercise: NAME` (in a notebook: in any code cell) names the
-exercise it is graded as. A grader that fails one of them is too strict.
+Every file in an exercise's `unusual/` folder (autograder/exercises/<name>/unusual/) is that whole
+exercise written in an unusual but correct way (its header comment says what is unusual). A grader
+that fails one of them is too strict. Placeholders (tests/placeholders/) name their exercise with a
+line `# exercise: NAME` (in a notebook: in any code cell).
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from autograder import config
+from autograder.exercises import names as exercise_names, registry
 from autograder.grading.results import ExerciseResult
 
 from conftest import SOLUTIONS
 
-UNUSUAL = Path(__file__).resolve().parent / "unusual"
 EXERCISE_LINE = re.compile(r"^#\s*exercise:\s*(\w+)\s*$", re.MULTILINE)
 
 
@@ -29,13 +30,17 @@ def exercise_of(path: Path) -> str:
         text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
                          for c in cells if c["cell_type"] == "code")
     found = EXERCISE_LINE.findall(text)
-    if len(found) != 1 or found[0] not in config.EXERCISES:
+    if len(found) != 1 or found[0] not in exercise_names():
         raise ValueError(f"{path.name} should declare exactly one `# exercise: NAME` line, found {found}")
     return found[0]
 
 
 def unusual_files() -> list[Path]:
-    return sorted(p for p in UNUSUAL.iterdir() if p.suffix in (".py", ".ipynb"))
+    return [path for exercise in registry() for path in exercise.unusual()]
+
+
+def unusual_exercise(path: Path) -> str:
+    return path.parent.parent.name  # autograder/exercises/<name>/unusual/<file>
 
 
 def full_marks_message(result: ExerciseResult) -> str:
@@ -61,13 +66,13 @@ def assert_full_marks(result: ExerciseResult) -> None:
 
 def test_catalogue_is_big_and_mixed():
     files = unusual_files()
-    counts = {e: sum(exercise_of(p) == e for p in files) for e in config.EXERCISES}
+    counts = {e: sum(unusual_exercise(p) == e for p in files) for e in exercise_names()}
     assert len(files) >= 12, f"only {len(files)} unusual submissions"
     assert counts["numpy_rnn"] >= 4 and counts["rnn_shapes"] >= 3 and counts["char_rnn"] >= 4, counts
     assert any(p.suffix == ".ipynb" for p in files), "no notebook among the unusual submissions"
 
 
-@pytest.mark.parametrize("path", unusual_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", unusual_files(), ids=lambda p: f"{unusual_exercise(p)}-{p.name}")
 def test_unusual_file_says_what_is_unusual(path):
     """Every unusual submission names what is unusual in a `# Unusual: ...` comment next to its exercise line."""
     text = path.read_text(encoding="utf-8")
@@ -94,11 +99,11 @@ def test_notebook_uses_magics_and_shell_lines():
 
 # ---------------------------------------------------------------- grading
 
-@pytest.mark.parametrize("path", unusual_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", unusual_files(), ids=lambda p: f"{unusual_exercise(p)}-{p.name}")
 def test_unusual_submission_gets_full_marks(grade_file, path):
-    assert_full_marks(grade_file(path, exercise_of(path)))
+    assert_full_marks(grade_file(path, unusual_exercise(path)))
 
 
-@pytest.mark.parametrize("exercise", config.EXERCISES)
+@pytest.mark.parametrize("exercise", exercise_names())
 def test_reference_solution_gets_full_marks(grade_file, exercise):
     assert_full_marks(grade_file(SOLUTIONS / f"{exercise}.py", exercise))

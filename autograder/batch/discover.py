@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
+from ..exercises import names as exercise_names
 from ..load import exercise_files
 from ..submitted_files import SUFFIXES, digest, shown_name
 
@@ -56,7 +57,7 @@ def student_folders(root: Path) -> dict[str, list[Path]]:
             found.setdefault(entry.name, []).append(entry)
         elif entry.suffix in SUFFIXES:
             student = entry.stem
-            for exercise in config.EXERCISES:
+            for exercise in exercise_names():
                 student = student.replace(exercise, "")
             found.setdefault(student.strip("_-. ") or entry.stem, []).append(entry)
     return found
@@ -92,7 +93,7 @@ def discover(root: Path, exercises: list[str] | None = None) -> list[Job]:
     A student id that several entries claim for one exercise (a folder `alice/` and a file
     `alice_numpy_rnn.py`) is a clash: every exercise of that student gets zero and says so.
     """
-    wanted = exercises or list(config.EXERCISES)
+    wanted = exercises or list(exercise_names())
     nbgrader = _submitted_root(root) is not None
     jobs = []
     for student, places in student_folders(root).items():

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from .. import config
+from ..exercises import names as exercise_names
 from ..files import write_atomically
 from ..grading.results import ExerciseResult, Report, TestResult
 from ..load import SubmissionError
@@ -21,7 +22,7 @@ def kit_fingerprint() -> str:
     import solutions
 
     digest = hashlib.sha256()
-    folders = [config.GRADERS_DIR, Path(solutions.__file__).parent]
+    folders = [config.EXERCISES_DIR, config.SOLUTIONS_DIR]
     for path in sorted(p for folder in folders for p in folder.glob("*.py")) + [config.PACKAGE_DIR / "config.py"]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -61,7 +62,7 @@ class ResultStore:
         reports: dict[str, Report] = {}
         stale = []
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []:
-            for exercise in config.EXERCISES:
+            for exercise in exercise_names():
                 path = folder / f"{exercise}.json"
                 if not path.exists():
                     continue

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .. import config
+from ..exercises import names as exercise_names
 from ..load import SubmissionError, exercise_files
 from ..reports import FORMATS, render
 from ..reports.text import score_table
@@ -67,7 +68,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("grade", help="grade one submission (or several, with a score table)")
     parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
                         help="a notebook, a .py file, or a folder with one file per exercise")
-    parser.add_argument("--exercise", choices=config.EXERCISES,
+    parser.add_argument("--exercise", choices=exercise_names(),
                         help="which exercise (default: read from the file names)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text",
                         help="the report's format: text (default, for a terminal), gradescope "

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from .. import config
+from ..exercises import names as exercise_names
 from ..batch.shard import Shard
 from ..load import SubmissionError
 from ..reports.text import score_table
@@ -66,7 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                              "one folder or file per student")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     parser.add_argument("-o", "--output", type=Path, default=Path("grades"), help="where results and reports go")
-    parser.add_argument("--exercise", choices=config.EXERCISES, help="grade only this exercise")
+    parser.add_argument("--exercise", choices=exercise_names(), help="grade only this exercise")
     parser.add_argument("--scheduler", type=scheduler_address, metavar="ADDRESS",
                         help="grade on the workers of this Dask scheduler (tcp://host:port), or 'local' "
                              "for a local Dask cluster of --jobs workers; needs the `cluster` extra")

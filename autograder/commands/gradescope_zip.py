@@ -25,6 +25,7 @@ import autograder
 import solutions
 
 from .. import config
+from ..exercises import names as exercise_names
 from ..load import SubmissionError
 
 DISTRIBUTION = "rnn-autograder"
@@ -61,12 +62,12 @@ fi
 "$VENV/bin/python" -m pip install -r "$SOURCE/requirements.txt"
 # The kit itself (graders and reference solutions inside), not editable: nothing refers to kit/ afterwards.
 "$VENV/bin/python" -m pip install --no-deps "$SOURCE/kit"
-"$VENV/bin/python" -c 'import autograder.graders, numpy, torch; print("rnn-autograder ready: torch", torch.__version__)'
+"$VENV/bin/python" -c 'import autograder.exercises, numpy, torch; print("rnn-autograder ready: torch", torch.__version__)'
 
 # Defence in depth (the sandbox also hides these): only root may read the graders, the reference
 # solutions and this folder; the submission's code runs as an unprivileged user.
 SITE="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-chmod -R go-rwx "$SITE/solutions" "$SITE/autograder/graders" "$SOURCE"
+chmod -R go-rwx "$SITE/solutions" "$SITE/autograder/exercises" "$SOURCE"
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
@@ -163,7 +164,7 @@ def build(output: Path, exercise: str | None = None) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     names = build(args.output, args.exercise)
     size = args.output.stat().st_size
-    graded = args.exercise or ", ".join(config.EXERCISES) + " (each found by its file name)"
+    graded = args.exercise or ", ".join(exercise_names()) + " (each found by its file name)"
     print(f"wrote {args.output} ({size / 1024:.0f} KiB, {len(names)} files): grades {graded}")
     print("Upload it on Gradescope: your programming assignment > Configure Autograder > Zip file upload "
           "(Ubuntu base image), then test it with a sample submission.")
@@ -175,7 +176,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"),
                         help="where to write the zip (default: autograder.zip)")
-    parser.add_argument("--exercise", choices=config.EXERCISES,
+    parser.add_argument("--exercise", choices=exercise_names(),
                         help="grade only this exercise (one Gradescope assignment per notebook); "
                              "default: every exercise found in the submission")
     parser.set_defaults(run=run)

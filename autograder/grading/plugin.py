@@ -64,8 +64,9 @@ class Graded:
 
 
 class GradingPlugin:
-    def __init__(self, exercise: str, submissions: list[Callable[[], object]]):
+    def __init__(self, exercise: str, submissions: list[Callable[[], object]], seed_shift: int = 0):
         self.exercise = exercise
+        self.seed_shift = seed_shift  # see the seed_shift fixture
         self.submissions = submissions  # each opens one submission's student code
         self.graded = [Graded() for _ in submissions]
 

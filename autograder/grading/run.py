@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from .. import config
+from ..exercises import get as get_exercise
 from ..load import Source, SubmissionError, exercise_files, load_source
 from ..sandbox.zygote import Zygote
 from .plugin import Graded, GradingPlugin
@@ -16,7 +16,7 @@ from .student_code import StudentCode, StudentCodeError, sandbox_settings
 
 # Quiet, plain asserts (messages are the graders' own words), and none of the plugins that cost
 # time per session (unraisableexception alone runs gc.collect twice: 0.2 s).
-PYTEST_ARGS = ["--assert=plain"] + [f"-pno:{p}" for p in (
+PYTEST_ARGS = ["--assert=plain", "-p", "autograder.grading.fixtures"] + [f"-pno:{p}" for p in (
     "terminal", "cacheprovider", "warnings", "unraisableexception", "threadexception")]
 
 
@@ -51,13 +51,14 @@ def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (), e
         source: Source = load_source(path, exercise, root)
     except SubmissionError as error:
         return Unloadable(str(error))
-    return StudentCode(source, zygote, sandbox_settings(extra_hide))
+    timeouts = get_exercise(exercise).call_timeouts if exercise else {}
+    return StudentCode(source, zygote, sandbox_settings(extra_hide), timeouts)
 
 
 def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]]) -> list[Graded]:
     """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session."""
     plugin = GradingPlugin(exercise, submissions)
-    test_file = config.GRADERS_DIR / f"test_{exercise}.py"
+    test_file = get_exercise(exercise).graders
     code = pytest.main([str(test_file), *PYTEST_ARGS], plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(g.tests for g in plugin.graded):
         raise RuntimeError(f"the graders of {exercise} did not run (pytest exit code {code})")

@@ -10,10 +10,9 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import autograder
-import solutions
 
 from .. import config
 from ..load import Source
@@ -30,7 +29,7 @@ class StudentCodeError(Exception):
 def sandbox_settings(extra_hide: list[Path] = ()) -> SandboxSettings:
     """Hide the graders, the reference solutions, the kit's checkout and homes; keep Python."""
     package = Path(autograder.__file__).resolve().parent
-    hidden = [Path("/root"), Path("/home"), Path(solutions.__file__).resolve().parent, config.GRADERS_DIR]
+    hidden = [Path("/root"), Path("/home"), config.SOLUTIONS_DIR, config.EXERCISES_DIR]
     if (package.parent / "pyproject.toml").exists():  # a source checkout: hide all of it
         hidden.insert(0, package.parent)
     keep = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), package}
@@ -41,8 +40,10 @@ def sandbox_settings(extra_hide: list[Path] = ()) -> SandboxSettings:
 
 
 class StudentCode:
-    def __init__(self, source: Source, zygote: Zygote, settings: SandboxSettings):
+    def __init__(self, source: Source, zygote: Zygote, settings: SandboxSettings,
+                 timeouts: Mapping[str, float] | None = None):
         self.source = source
+        self.timeouts = dict(timeouts or {})  # seconds per function, where the exercise allows more
         self.zygote = zygote
         self.settings = settings
         self.problems: list[str] = list(source.problems)
@@ -103,7 +104,7 @@ class StudentCode:
         blobs: list[bytes] = []
         message = {"op": "call", "target": target, "args": wire.encode(list(args), blobs),
                    "kwargs": wire.encode(dict(kwargs), blobs), **flags}
-        timeout = config.CALL_TIMEOUTS_S.get(function, config.CALL_TIMEOUT_S)
+        timeout = self.timeouts.get(function, config.CALL_TIMEOUT_S)
         started = time.monotonic()
         try:
             allowed = min(timeout, self._budget_left())

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import config
+from ..exercises import names as exercise_names
 from ..files import encodable as _encodable
 from ..files import write_atomically
 from ..grading.results import Report
@@ -52,7 +53,7 @@ def csv_cell(text: str) -> str:
 
 def gradebook_csv(reports: dict[str, Report]) -> str:
     """student, each exercise, total, max_total, and a note for a student who was not graded (a clash)."""
-    exercises = [e for e in config.EXERCISES if any(x.exercise == e for r in reports.values() for x in r.exercises)]
+    exercises = [e for e in exercise_names() if any(x.exercise == e for r in reports.values() for x in r.exercises)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *exercises, "total", "max_total", "note"])

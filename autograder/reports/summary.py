@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from autograder import config
+from autograder.exercises import names as exercise_names
 from autograder.grading.results import Report
 from autograder.reports.html import bar, esc, href, one_line, page, percent, points
 from autograder.reports.markdown import _escape as md

@@ -5,6 +5,7 @@ import re
 import textwrap
 
 from autograder import config
+from autograder.exercises import names as exercise_names
 from autograder.grading.results import ExerciseResult, Report
 
 

@@ -1,5 +1,5 @@
 # attack: reading the hidden graders and reference solutions from disk (by known and derived paths)
-#   and importing `solutions` and `autograder.graders`, to return the reference's answers
+#   and importing `solutions` and `autograder.exercises`, to return the reference's answers
 # expect: the files are not there (empty read-only tmpfs) and the imports fail; zero, and no grader
 #   or solution text reaches the output
 # exercise: numpy_rnn
@@ -11,8 +11,8 @@ import autograder
 
 found = {}
 kit = os.path.dirname(os.path.dirname(autograder.__file__))
-patterns = [kit + "/solutions/*.py", kit + "/autograder/graders/*.py", "/work/main/solutions/*.py",
-            "/work/main/autograder/graders/*.py", "/work/*/solutions/*.py", "/autograder/source/**/*.py",
+patterns = [kit + "/solutions/*.py", kit + "/autograder/exercises/*/*.py", "/work/main/solutions/*.py",
+            "/work/main/autograder/exercises/*/*.py", "/work/*/solutions/*.py", "/autograder/source/**/*.py",
             "/proc/*/cwd/solutions/*.py", "/proc/*/root/work/main/solutions/*.py"]
 for pattern in patterns:
     for path in glob.glob(pattern, recursive=True):
@@ -28,7 +28,7 @@ try:
 except Exception as error:
     print("import solutions:", error)
 try:
-    import autograder.graders.test_numpy_rnn as graders
+    import autograder.exercises.numpy_rnn.test_numpy_rnn as graders
     reference = graders.reference
 except Exception as error:
     print("import graders:", error)

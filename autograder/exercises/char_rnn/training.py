@@ -1,0 +1,164 @@
+"""How the graders judge a trained char-RNN: from its returned weights, never from its word.
+
+Shared by the graders and by bench/convergence.py, which measures how often correct code fails.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+from torch import nn
+
+from autograder import config
+from autograder.grading.checks import build, fail, kind, module, unpack
+from autograder.sandbox.wire import ModuleData
+from solutions import char_rnn as reference
+
+from . import EXERCISE
+
+TRAINING = EXERCISE.params
+
+
+class TrustedNet(nn.Module):
+    """The student's Net rebuilt on the trusted side: its own rnn and fc weights, in their own dtype,
+    wired as the contract says (fc on every state of the RNN)."""
+
+    def __init__(self, rnn: nn.Module, fc: nn.Module):
+        super().__init__()
+        self.rnn, self.fc = rnn, fc
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.rnn(x.to(self.fc.weight.dtype))[0])
+
+
+def trusted_net(data: Any, what: str, batch_first: bool | None = True) -> TrustedNet:
+    """batch_first=None keeps the student's own setting, to reproduce what their net computes."""
+    net = data
+    if not isinstance(net, ModuleData):
+        fail(f"{what} should be an nn.Module (the Net), but is {kind(net)}")
+    parts = {}
+    for name, base in (("rnn", "RNN"), ("fc", "Linear")):
+        if name not in net.children:
+            fail(f"{what} has no attribute {name} (an nn.{base})")
+        child = module(net.children[name], f"{what}.{name}", base)
+        overrides = {"batch_first": batch_first} if name == "rnn" and batch_first is not None else {}
+        part = build(child, f"{what}.{name}", **overrides)
+        dtypes = {t.dtype for t in child.tensors.values()}
+        if len(dtypes) == 1 and (dtype := dtypes.pop()) in (torch.float32, torch.float64):
+            part.to(dtype).load_state_dict(child.state_dict())  # build() loaded them as float32
+        parts[name] = part
+    return TrustedNet(parts["rnn"], parts["fc"])
+
+
+def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The forward pass of trusted_net, without gradients."""
+    net = trusted_net(data, what, batch_first)
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        try:
+            with torch.no_grad():
+                return net(x)
+        except RuntimeError as error:  # sizes that do not chain: the student's net, not the grader
+            fail(f"{what} cannot compute fc(rnn(x)) on an input of shape {tuple(x.shape)}: {error}")
+    return forward
+
+
+def pair_data(input_str: str, label_str: str) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    vocab = reference.build_vocab(input_str, label_str)
+    char_to_index, index_to_char = reference.make_char_maps(vocab)
+    X, Y = reference.encode_pair(input_str, label_str, char_to_index)
+    return X, Y, index_to_char
+
+
+def mean_cross_entropy(logits: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """The contract's loss: the mean cross-entropy of the raw logits over every (batch, time) step."""
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Y.reshape(-1))
+
+
+def net_loss(data: Any, input_str: str, label_str: str, what: str) -> float:
+    """The loss of a returned net on a pair, recomputed from its weights (as the net itself computes)."""
+    X, Y, _ = pair_data(input_str, label_str)
+    forward = rebuilt_net(data, what, batch_first=None)
+    try:
+        return float(mean_cross_entropy(forward(X), Y))
+    except RuntimeError as error:
+        fail(f"{what} cannot read the one-hot input {tuple(X.shape)}: {error}")
+
+
+def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, epochs: int,
+           what: str) -> tuple[list[float], TrustedNet]:
+    """The contract's training loop run on the trusted side from a student's untrained net:
+    Adam(lr) on the mean cross-entropy of raw logits, zero_grad every epoch, each epoch's loss
+    taken before its update. Returns the losses and the trained net."""
+    net = trusted_net(initial, what, batch_first=None)
+    X, Y, _ = pair_data(input_str, label_str)
+    optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
+    losses = []
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in the grading workers; many times faster for this tiny net on busy cores
+    try:
+        for _ in range(epochs):
+            optimizer.zero_grad()
+            loss = mean_cross_entropy(net(X), Y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    finally:
+        torch.set_num_threads(threads)
+    return losses, net
+
+
+def trained_loss_difference(data: Any, replayed: TrustedNet, input_str: str, label_str: str, what: str) -> float:
+    """How far a returned net's loss on the pair is from the replayed net's. The loss, not the weights
+    or logits: in correct code a weight whose gradient is all rounding noise can take another of
+    Adam's nearly sign-like steps (2e-5 measured), but such a weight barely moves the loss."""
+    X, Y, _ = pair_data(input_str, label_str)
+    with torch.no_grad():
+        expected = float(mean_cross_entropy(replayed(X), Y))
+    return abs(net_loss(data, input_str, label_str, what) - expected)
+
+
+def weights_of(data: ModuleData) -> dict[str, torch.Tensor]:
+    """A returned net's rnn and fc weights, named as in replay()'s result."""
+    return {k: v for k, v in data.state_dict().items() if k.split(".")[0] in ("rnn", "fc")}
+
+
+def largest_difference(got: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> tuple[float, str]:
+    """The largest absolute difference between two sets of weights, and where it is."""
+    worst, where = 0.0, ""
+    for name, value in expected.items():
+        other = got.get(name)
+        if other is None or tuple(other.shape) != tuple(value.shape):
+            return float("inf"), name
+        difference = float((other.double() - value.double()).abs().max()) if value.numel() else 0.0
+        if not difference <= worst:  # NaN counts as the worst
+            worst, where = difference, name
+    return worst, where
+
+
+def losses_of(result: Any, what: str, epochs: int) -> list[float]:
+    """The losses of a train_char_rnn result: a list of `epochs` Python floats."""
+    _, losses, _ = unpack(result, 3, what)
+    if not isinstance(losses, list) or len(losses) != epochs or not all(type(v) is float for v in losses):
+        fail(f"{what} should return losses as a list of {epochs} Python floats (loss.item() each epoch), "
+             f"got {kind(losses)}")
+    return losses
+
+
+def judge_training(result: Any, input_str: str, label_str: str, epochs: int, what: str) -> tuple[str, float]:
+    """Check one train_char_rnn result; returns (the prediction it reported, recomputed loss)."""
+    net, _, prediction = unpack(result, 3, what)
+    losses = losses_of(result, what, epochs)
+    X, Y, index_to_char = pair_data(input_str, label_str)
+    logits = rebuilt_net(net, f"the net returned by {what}")(X)
+    recomputed = float(mean_cross_entropy(logits, Y))
+    predicted = reference.decode(logits, index_to_char)
+    if predicted != label_str:
+        fail(f"after {what} the net predicts {predicted!r} for {input_str!r}; expected {label_str!r}")
+    if not recomputed < TRAINING.converged_loss:
+        fail(f"after {what} the net's cross-entropy on {input_str!r} -> {label_str!r} is {recomputed:.3g}; "
+             f"expected below {TRAINING.converged_loss}")
+    if not losses[-1] < TRAINING.converged_loss:
+        fail(f"{what} reports a final loss of {losses[-1]:.3g}; expected below {TRAINING.converged_loss} "
+             "(CrossEntropyLoss takes raw logits: is a softmax applied before it?)")
+    return prediction, recomputed

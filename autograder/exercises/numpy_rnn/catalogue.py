@@ -1,0 +1,120 @@
+"""Realistic bugs of numpy_rnn: each is the reference with ONE edit a student could make.
+
+See autograder/exercises/__init__.py (Bug) for what an entry is; `autograder audit` runs them.
+"""
+from autograder.exercises import Bug
+
+# The reference's rnn_forward, whole: bugs that keep state between calls replace all of it.
+FORWARD = (
+    "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+    '    """Run the cell over inputs (T, input_size); return h_1..h_T stacked as (T, hidden)."""\n'
+    "    h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n    for x_t in inputs:\n"
+    "        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)\n    return np.stack(states)"
+)
+
+BUGS = [
+    Bug("transposed_Wh", "Wh @ h_prev", "Wh.T @ h_prev",
+        ("test_rnn_cell_step_matches_formula", "test_rnn_forward_matches_recurrence"),
+        "uses Wh.T: invisible with the tutorial's saturated weights, visible with ours"),
+    Bug("x_times_Wx", "Wx @ x_t", "(x_t @ Wx if x_t.shape[0] == Wx.shape[0] else Wx @ x_t)",
+        ("test_rnn_cell_step_matches_formula",),
+        "x @ Wx where the sizes allow it: only square sizes reveal it, by value"),
+    Bug("missing_bias", "Wh @ h_prev + b)", "Wh @ h_prev)",
+        ("test_rnn_cell_step_matches_formula",), "forgets the bias"),
+    Bug("no_tanh", "np.tanh(Wx @ x_t + Wh @ h_prev + b)", "Wx @ x_t + Wh @ h_prev + b",
+        ("test_rnn_cell_step_matches_formula",), "no non-linearity"),
+    Bug("ignores_h0", "np.zeros(Wh.shape[0]) if h0 is None else h0", "np.zeros(Wh.shape[0])",
+        ("test_rnn_forward_uses_h0",), "always starts from zeros"),
+    Bug("h0_default_ones", "np.zeros(Wh.shape[0]) if h0 is None", "np.ones(Wh.shape[0]) if h0 is None",
+        ("test_rnn_forward_default_h0_is_zeros",), "starts from ones when h0 is missing"),
+    Bug("includes_h0_in_states", "states = []", "states = [h]",
+        ("test_rnn_forward_shape_and_dtype", "test_rnn_forward_matches_recurrence"),
+        "returns h_0..h_T instead of h_1..h_T"),
+    Bug("returns_last_state", "return np.stack(states)", "return h",
+        ("test_rnn_forward_shape_and_dtype", "test_rnn_forward_matches_recurrence"),
+        "returns only the last state"),
+    Bug("returns_list", "return np.stack(states)", "return states",
+        ("test_rnn_forward_shape_and_dtype",), "returns a list of arrays"),
+    Bug("float32_states", "return np.stack(states)", "return np.stack(states).astype(np.float32)",
+        ("test_rnn_forward_shape_and_dtype",), "loses float64 precision"),
+    Bug("squeezes_states", "return np.stack(states)", "return np.stack(states).squeeze()",
+        ("test_rnn_forward_single_timestep",), "squeeze() drops the time axis when T = 1"),
+    Bug("updates_h_in_place", "h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n"
+        "    for x_t in inputs:\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)",
+        "h = np.zeros(Wh.shape[0]) if h0 is None else h0\n    states = []\n"
+        "    for x_t in inputs:\n        h[:] = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h.copy())",
+        ("test_rnn_cell_step_and_rnn_forward_leave_arguments_unchanged",), "writes the new state into h0's memory"),
+    Bug("ignores_seed", "np.random.default_rng(seed)", "np.random.default_rng()",
+        ("test_init_rnn_params_seed",), "draws fresh random weights whatever the seed"),
+    Bug("swapped_Wx_shape", "size=(hidden_size, input_size)", "size=(input_size, hidden_size)",
+        ("test_init_rnn_params_shapes_and_dtype",), "Wx of shape (input, hidden)"),
+    Bug("forgets_bias_hh", "(rnn.bias_ih_l0 + rnn.bias_hh_l0)", "(rnn.bias_ih_l0)",
+        ("test_rnn_weights_from_torch_values", "test_rnn_forward_matches_nn_rnn"),
+        "nn.RNN has two biases; only one is taken"),
+    Bug("transposes_torch_weights", "Wx = rnn.weight_ih_l0.detach().double().numpy()",
+        "Wx = rnn.weight_ih_l0.detach().double().numpy().T",
+        ("test_rnn_weights_from_torch_shapes_and_dtype",), "transposes weight_ih"),
+    Bug("torch_weights_float32", ".double().numpy()", ".numpy()",
+        ("test_rnn_weights_from_torch_shapes_and_dtype",), "keeps torch's float32"),
+    # --- call forms: seed 0, the seed by position, h0 by position
+    Bug("seed_zero_is_no_seed", "rng = np.random.default_rng(seed)",
+        "rng = np.random.default_rng(seed) if seed else np.random.default_rng()",
+        ("test_init_rnn_params_seed",), "`if seed:` treats seed 0 as no seed: fresh weights on every call"),
+    Bug("seed_not_third_parameter", "seed: int | None = None):",
+        "scale: float = 0.3, seed: int | None = None):", ("test_init_rnn_params_seed",),
+        "an extra parameter before seed: init_rnn_params(3, 4, 1) sets the scale, not the seed"),
+    Bug("h0_keyword_only", "def rnn_forward(inputs, Wx, Wh, b, h0=None):",
+        "def rnn_forward(inputs, Wx, Wh, b, *, h0=None):", ("test_rnn_forward_uses_h0",),
+        "h0 is keyword-only: rnn_forward(inputs, Wx, Wh, b, h0) raises TypeError"),
+    Bug("h0_truthiness", "h = np.zeros(Wh.shape[0]) if h0 is None else h0",
+        "h = h0 if h0 else np.zeros(Wh.shape[0])", ("test_rnn_forward_uses_h0",),
+        "`if h0` on an array raises 'truth value of an array is ambiguous' whenever h0 is given"),
+    # --- integer and float32 inputs
+    Bug("states_take_inputs_dtype", "    states = []\n    for x_t in inputs:\n"
+        "        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n        states.append(h)\n    return np.stack(states)",
+        "    states = np.zeros_like(inputs, shape=(len(inputs), Wh.shape[0]))\n"
+        "    for t, x_t in enumerate(inputs):\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "        states[t] = h\n    return states",
+        ("test_rnn_forward_integer_and_float32_inputs",),
+        "preallocates the states with np.zeros_like(inputs): one-hot int inputs truncate every tanh to 0"),
+    Bug("cell_keeps_input_dtype", "return np.tanh(Wx @ x_t + Wh @ h_prev + b)",
+        "return np.tanh(Wx @ x_t + Wh @ h_prev + b).astype(x_t.dtype)",
+        ("test_rnn_cell_step_integer_and_float32_inputs", "test_rnn_forward_integer_and_float32_inputs"),
+        "casts the new state to x_t's dtype: an int64 x_t gives an int state of zeros"),
+    # --- state carried between calls
+    Bug("states_in_a_reused_buffer", FORWARD,
+        "_BUFFERS = {}  # one output array per shape, allocated once\n\n\n"
+        "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    h = np.zeros(Wh.shape[0]) if h0 is None else h0\n"
+        "    states = _BUFFERS.setdefault((len(inputs), Wh.shape[0]), np.empty((len(inputs), Wh.shape[0])))\n"
+        "    for t, x_t in enumerate(inputs):\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "        states[t] = h\n    return states",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "returns a module-level buffer: the next call of the same shape overwrites an earlier result"),
+    Bug("h_carried_between_calls", FORWARD,
+        "_last = {}  # the last state of the previous call, by hidden size\n\n\n"
+        "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    h = _last.get(Wh.shape[0], np.zeros(Wh.shape[0])) if h0 is None else h0\n"
+        "    states = []\n    for x_t in inputs:\n        h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "        states.append(h)\n    _last[Wh.shape[0]] = h\n    return np.stack(states)",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "without h0 it continues from the last state of the previous call instead of zeros"),
+    Bug("cache_keyed_on_shapes", FORWARD,
+        "_CACHE = {}\n\n\ndef rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    key = (inputs.shape, Wx.shape, h0 is None)  # forgets to key on the values\n"
+        "    if key not in _CACHE:\n"
+        "        h = np.zeros(Wh.shape[0]) if h0 is None else h0\n        states = []\n"
+        "        for x_t in inputs:\n            h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "            states.append(h)\n        _CACHE[key] = np.stack(states)\n    return _CACHE[key].copy()",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "memoises results on the shapes only: a second sequence of the same shapes gets the first's states"),
+    # --- arguments changed in place (crossing the sandbox as copies)
+    Bug("cell_writes_into_h_prev", "    return np.tanh(Wx @ x_t + Wh @ h_prev + b)",
+        "    h_prev[:] = np.tanh(Wx @ x_t + Wh @ h_prev + b)\n    return h_prev",
+        ("test_rnn_cell_step_and_rnn_forward_leave_arguments_unchanged",),
+        "the cell overwrites h_prev with the new state (its result is right, the caller's state is gone)"),
+    Bug("bias_summed_in_place", "    b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().double().numpy()",
+        "    b = rnn.bias_ih_l0.data\n    b += rnn.bias_hh_l0.data\n    b = b.double().numpy()",
+        ("test_rnn_weights_from_torch_leaves_module_unchanged",),
+        "adds bias_hh into bias_ih's storage: the right b once, and the module's bias changed for good"),
+]
