@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dataclasses import replace
+
 from autograder import config
+from autograder.config import Settings
 from autograder.grading.run import open_student_code
 from autograder.grading.student_code import StudentCode, StudentCodeError
 
@@ -139,7 +142,7 @@ def test_namespaces_are_available(zygote):
 
 
 def test_runs_as_the_sandbox_user_without_privileges(seen):
-    assert seen["ids"] == [config.SANDBOX_UID] * 4
+    assert seen["ids"] == [Settings().sandbox_uid] * 4
     assert seen["groups"] == []
     assert int(seen["cap_eff"], 16) == 0
     assert seen["no_new_privs"] == "1"
@@ -194,12 +197,12 @@ def test_environment_is_scrubbed(seen, zygote):
 
 def test_resource_limits(seen):
     limits = {name: tuple(value) for name, value in seen["limits"].items()}
-    assert limits["RLIMIT_NPROC"] == (config.MAX_PROCESSES,) * 2
-    assert limits["RLIMIT_CPU"] == (config.CPU_LIMIT_S,) * 2
-    assert limits["RLIMIT_FSIZE"] == (config.MAX_FILE_BYTES,) * 2
+    assert limits["RLIMIT_NPROC"] == (Settings().max_processes,) * 2
+    assert limits["RLIMIT_CPU"] == (Settings().cpu_limit_s,) * 2
+    assert limits["RLIMIT_FSIZE"] == (Settings().max_file_bytes,) * 2
     assert limits["RLIMIT_CORE"] == (0, 0)
     soft, hard = limits["RLIMIT_AS"]
-    assert soft == hard and config.MEMORY_HEADROOM_BYTES < soft < config.MEMORY_HEADROOM_BYTES + 4 * 2**30
+    assert soft == hard and Settings().memory_headroom_bytes < soft < Settings().memory_headroom_bytes + 4 * 2**30
 
 
 def test_holds_only_its_own_descriptors(seen):
@@ -209,11 +212,10 @@ def test_holds_only_its_own_descriptors(seen):
 # ------------------------------------------------------------------------ misbehaving at the wire level
 
 @pytest.fixture
-def student(zygote, tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "CALL_TIMEOUT_S", 2.0)
+def student(zygote, tmp_path):
     path = tmp_path / "probe.py"
     path.write_text(PROBE)
-    code = open_student_code(path, zygote, [tmp_path])
+    code = open_student_code(path, zygote, [tmp_path], settings=Settings(call_timeout_s=2.0))
     assert isinstance(code, StudentCode)
     yield code
     code.close()
@@ -239,14 +241,14 @@ def _sandboxes_of(zygote) -> set[int]:
             supervisor = (Path("/proc") / status["PPid"].strip() / "status").read_text()
         except (OSError, KeyError):
             continue
-        if status["Uid"].split()[0] == str(config.SANDBOX_UID) and f"PPid:\t{zygote._process.pid}\n" in supervisor:
+        if status["Uid"].split()[0] == str(Settings().sandbox_uid) and f"PPid:\t{zygote._process.pid}\n" in supervisor:
             found.add(int(entry.name))
     return found
 
 
 def test_a_used_up_budget_leaves_no_sandbox_running(student, zygote, monkeypatch):
     """After the budget is spent, a call neither runs nor leaves a freshly started process behind."""
-    monkeypatch.setattr(config, "SUBMISSION_BUDGET_S", 1.5)
+    monkeypatch.setattr(student, "settings", replace(student.settings, submission_budget_s=1.5))
     others = _sandboxes_of(zygote)  # e.g. the probe's, kept for the module
     with pytest.raises(StudentCodeError, match="spin did not return within"):
         student.call("spin")
