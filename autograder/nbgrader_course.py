@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from . import config, notebooks
+from .nbgrader_cell import BEGIN_HIDDEN, END_HIDDEN
 from .exercises import names as exercise_names
 
 DEFAULT_ASSIGNMENT = "rnn"
@@ -34,8 +35,6 @@ SOLUTIONS = KIT / "solutions"
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
-END_HIDDEN = "### END HIDDEN TESTS"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # nbgrader's code_stub for python
 GRADING_COMMENT = notebooks.GRADING_COMMENT
 PUBLIC_CHECKS = "# Public checks"
