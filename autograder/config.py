@@ -2,12 +2,14 @@
 its default and help text, passed to what grades (an exercise's own parameters are in its registry
 entry, autograder/exercises/<name>/__init__.py).
 
-Nothing is read from the environment at import: the command line (and a Dask client) calls
-`Settings.from_environment()` once and passes the result on; everything else defaults to
-`Settings()`. Override with `dataclasses.replace(settings, call_timeout_s=2.0)`.
+Nothing is read from the environment at import: the entry points (the command line, nbgrader's
+grading cell, graders run by hand with --submission) call `Settings.from_environment()` once and
+pass the result on; pool and Dask workers get the starting process's settings as plain data;
+everything else defaults to `Settings()`. Override with `dataclasses.replace(settings, ...)`.
 
-Below `Settings`: where the kit lives, and the constants of the wire protocol and the graders'
-checks, which both sides of the sandbox and every grader read as they are (not settings).
+Below `Settings`: where the kit lives, and constants that are not settings: the wire protocol's
+(both sides of the sandbox read them), the submitted-file readers' (discovery, loading and the
+Dask client must agree) and the graders' checks (part of what the graders are).
 """
 from __future__ import annotations
 
@@ -116,8 +118,7 @@ MAX_SIZE_IN_CONFIG = 4096      # a module size (input_size, hidden_size, num_lay
 MAX_MODULE_PARAMETERS = 2**21  # parameters of one module rebuilt by a grader, from its configuration
 MAX_NAME_CHARS = 100           # an exception's type name or a function name quoted from a reply
 
-# --- reading submitted files and folders (submitted_files.py: discovery, loading and the Dask
-# client read files with the same helpers, so they must agree on these) ---
+# --- reading submitted files and folders (submitted_files.py) ---
 MAX_SOURCE_BYTES = 20 * MiB    # a notebook or .py file larger than this is refused before it is read
 MAX_FOLDER_DEPTH = 16          # folder levels of a submission searched for its files
 MAX_FOLDER_ENTRIES = 10_000    # files and folders of a submission looked at, at most

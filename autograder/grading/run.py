@@ -59,8 +59,8 @@ def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (), e
     return StudentCode(source, zygote, sandbox_settings(extra_hide, settings), timeouts, settings)
 
 
-def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]],
-                settings: Settings = Settings(), seed_shift: int = 0) -> list[ExerciseResult]:
+def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]], seed_shift: int = 0,
+                settings: Settings = Settings()) -> list[ExerciseResult]:
     """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session; the
     results still without the submission's name and isolation (grade_exercises adds them)."""
     plugin = GradingPlugin(exercise, submissions, seed_shift, settings)
@@ -79,7 +79,7 @@ def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide
     opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise, root, refusal, settings)
              for path, refusal in zip(paths, refusals)]
     return [replace(result, submission=str(path), isolation=zygote.isolation)
-            for path, result in zip(paths, run_graders(exercise, opens, settings))]
+            for path, result in zip(paths, run_graders(exercise, opens, settings=settings))]
 
 
 def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = (),
