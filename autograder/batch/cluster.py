@@ -193,8 +193,8 @@ class DaskPool:
                  if theirs != kit]
         if wrong:
             raise UsageError("these Dask workers run another kit than this client "
-                                  f"({_describe(kit)}); install the same kit on every worker. "
-                                  "Nothing was graded.\n" + "\n".join(wrong))
+                             f"({_describe(kit)}); install the same kit on every worker. "
+                             "Nothing was graded.\n" + "\n".join(wrong))
 
     def _isolation(self) -> dict[str, str]:
         """Every worker's isolation (its zygote is ready then); a warning for each limited one."""
@@ -231,8 +231,8 @@ class DaskPool:
             except KilledWorker:
                 students = ", ".join(job.student for job in batch)
                 raise UsageError(f"the workers grading {batch[0].exercise} of {students} died again and "
-                                      "again; the results decided so far are kept: run the same command "
-                                      "again to finish (or without --scheduler)") from None
+                                 "again; the results decided so far are kept: run the same command "
+                                 "again to finish (or without --scheduler)") from None
             if len(data) != len(batch):
                 raise RuntimeError(f"a worker returned {len(data)} results for {len(batch)} submissions")
             for job, result in zip(batch, data):

@@ -132,7 +132,8 @@ class ResultStore:
                 report.exercises.append(result)
         if stale:
             raise UsageError(f"{len(stale)} stored results (e.g. {stale[0]}) were graded by another "
-                                  "version of the kit: grade the class again with grade-all")
+                             "version of the kit (or with other settings, e.g. AUTOGRADER_SANDBOX_NAMESPACES): "
+                             "grade the class again with grade-all")
         if not reports:
             raise UsageError(f"{self.root} holds no stored results")
         return reports
