@@ -5,14 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from autograder import config
 from autograder.config import Settings
 from autograder.grading.results import ExerciseResult
 from autograder.grading.run import grade_exercise
 from autograder.sandbox.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-ASSIGNMENTS = ROOT / "assignments"
+SOLUTIONS = config.SOLUTIONS_DIR
+ASSIGNMENTS = config.RELEASE_DIR
 
 
 @pytest.fixture(scope="session")

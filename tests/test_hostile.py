@@ -27,7 +27,7 @@ import pytest
 from dataclasses import replace
 
 from autograder.config import Settings
-from autograder.exercises import names as exercise_names, registry
+from autograder.exercises import get as get_exercise, names as exercise_names, registry
 from autograder.grading.results import Report
 from autograder.reports import gradescope
 
@@ -367,7 +367,7 @@ NUMPY_RNN_TESTS_OF = {
 
 def test_correct_submission_with_attacks_gets_full_marks(grade_code, fast_limits, no_leftovers):
     """Fake results, patched numpy/torch/builtins and a 20 MB flood around correct functions cost nothing."""
-    reference = (ROOT / "solutions" / "numpy_rnn.py").read_text()
+    reference = get_exercise("numpy_rnn").reference.read_text()
     result = grade_code(reference + HOSTILE_EXTRAS, "numpy_rnn", name="numpy_rnn_mix.py", settings=fast_limits)
     assert result.score == result.max_score > 0, {t.name: t.message for t in result.tests if not t.passed}
     assert "more bytes of output not kept" in result.output
@@ -378,7 +378,7 @@ def test_one_hanging_function_costs_one_timeout(grade_code, fast_limits, no_left
     timeout = 4.0
     settings = replace(fast_limits, call_timeout_s=timeout,
                        submission_budget_s=60.0)  # the budget must not be what saves time
-    reference = (ROOT / "solutions" / "numpy_rnn.py").read_text()
+    reference = get_exercise("numpy_rnn").reference.read_text()
     hanging = reference + "\n\ndef rnn_forward(inputs, Wx, Wh, b, h0=None):\n    while True:\n        pass\n"
     started = time.monotonic()
     result = grade_code(hanging, "numpy_rnn", name="numpy_rnn_hang.py", settings=settings)
@@ -444,5 +444,5 @@ def test_cli_grades_hostile_submissions(outside_tmp, no_leftovers):
 def test_grader_still_grades_correctly_after_the_corpus(grade_file, zygote):
     """The same zygote, after every attack above, still gives the reference full marks."""
     for exercise in ("numpy_rnn", "rnn_shapes"):
-        result = grade_file(ROOT / "solutions" / f"{exercise}.py", exercise)
+        result = grade_file(get_exercise(exercise).reference, exercise)
         assert result.score == result.max_score > 0, exercise

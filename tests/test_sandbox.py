@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from autograder import config
 from autograder.config import Settings
+from autograder.exercises import get as get_exercise
 from autograder.grading.run import open_student_code
 from autograder.grading.student_code import StudentCode, StudentCodeError
 
@@ -119,14 +120,14 @@ def seen(probe, tmp_path_factory):
     for top in ("/srv", "/opt", "/var", "/home", "/work"):
         if Path(top).is_dir():
             copy = Path(tempfile.mkdtemp(prefix="kit-copy-", dir=top)) / "numpy_rnn.py"
-            copy.write_text((ROOT / "solutions" / "numpy_rnn.py").read_text())
+            copy.write_text(get_exercise("numpy_rnn").reference.read_text())
             copy.chmod(0o644), copy.parent.chmod(0o755)
             copies.append(copy)
     try:
         with socket.create_server(("127.0.0.1", 0)) as server:
             server.setblocking(False)
             port = server.getsockname()[1]
-            seen = probe.call("look", str(ROOT), str(config.EXERCISES_DIR), str(ROOT / "solutions"), str(marker),
+            seen = probe.call("look", str(ROOT), str(config.EXERCISES_DIR), str(config.SOLUTIONS_DIR), str(marker),
                               port, SECRET_NAME, [str(c) for c in copies])
             with pytest.raises(BlockingIOError):
                 server.accept()
@@ -265,7 +266,7 @@ def test_limited_mode_still_grades_and_contains_crashes(tmp_path):
     """Where namespaces are not allowed (e.g. Docker without CAP_SYS_ADMIN) grading still works:
     forced off here, the reference gets full marks and a hang or a crash costs only its tests."""
     hang = tmp_path / "numpy_rnn.py"
-    hang.write_text((config.PACKAGE_DIR.parent / "solutions" / "numpy_rnn.py").read_text()
+    hang.write_text(get_exercise("numpy_rnn").reference.read_text()
                     + "\ndef init_rnn_params(*args, **kwargs):\n    import os\n    os._exit(3)\n")
     env = {**os.environ, "AUTOGRADER_SANDBOX_NAMESPACES": "off"}
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(hang), "--format", "gradescope"],
