@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from .commands import grade, grade_all, gradescope_zip, nbgrader_course, report
-from .load import SubmissionError
+from .config import Settings
+from .errors import UsageError
 
 COMMANDS = [grade, grade_all, report, gradescope_zip, nbgrader_course]
 
@@ -24,9 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     args = parser().parse_args(argv)
+    args.settings = Settings.from_environment()  # the only place the command line reads the environment
     try:
         return args.run(args)
-    except SubmissionError as error:
+    except UsageError as error:
         print(f"autograder: {error}", file=sys.stderr)
         return 2
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, notebooks
+from .config import Settings
+from .errors import UsageError
 from .exercises import names as exercise_names
 from .submitted_files import Refused, read_submitted, walk
 
@@ -43,11 +45,11 @@ def exercise_files(path: Path, exercises: list[str] | None = None) -> dict[str, 
             return {e: path for e in exercises}
         named = [e for e in exercise_names() if e in path.stem]
         if not named:
-            raise SubmissionError(f"cannot tell which exercise {path.name} is: name it after one of "
-                                  f"{', '.join(exercise_names())} or pass --exercise")
+            raise UsageError(f"cannot tell which exercise {path.name} is: name it after one of "
+                             f"{', '.join(exercise_names())} or pass --exercise")
         return {named[0]: path}
     if not path.is_dir():
-        raise SubmissionError(f"{path} does not exist")
+        raise UsageError(f"{path} does not exist")
     files, _ = walk(path)
     candidates = sorted(files, key=lambda p: (p.suffix != ".ipynb", len(p.parts), p.name))
     found: dict[str, Path] = {}
@@ -60,7 +62,8 @@ def exercise_files(path: Path, exercises: list[str] | None = None) -> dict[str, 
     return found
 
 
-def load_source(path: Path, exercise: str | None = None, root: Path | None = None) -> Source:
+def load_source(path: Path, exercise: str | None = None, root: Path | None = None,
+                settings: Settings = Settings()) -> Source:
     """The cells of a notebook or .py file; SubmissionError with a plain message if unreadable.
 
     Given the exercise, a notebook's unchanged public-check and demonstration cells are left out:
@@ -72,7 +75,8 @@ def load_source(path: Path, exercise: str | None = None, root: Path | None = Non
     except Refused as refused:
         raise SubmissionError(str(refused)) from None
     if path.suffix == ".ipynb":
-        return _notebook_source(path, text, kit_cells(exercise) if exercise else frozenset())
+        budget = _IPythonBudget(settings.max_ipython_lines, settings.max_ipython_cell_bytes)
+        return _notebook_source(path, text, kit_cells(exercise) if exercise else frozenset(), budget)
     return Source(path, [(1, text)], module_name="submission")
 
 
@@ -153,8 +157,8 @@ def _upgraded(path: Path, notebook: dict) -> dict:
         log.setLevel(level)
 
 
-def _notebook_source(path: Path, text: str, skip: frozenset[str] = frozenset()) -> Source:
-    code_cells, budget = [], _IPythonBudget()
+def _notebook_source(path: Path, text: str, skip: frozenset[str], budget: "_IPythonBudget") -> Source:
+    code_cells = []
     for number, cell in enumerate(notebook_cells(path, text), start=1):
         if cell["cell_type"] != "code":
             continue
@@ -181,11 +185,12 @@ _IPYTHON_LINE = re.compile(r"^[ \t]*(?:[%!?,;/]|>>>|In \[\d*\]:)|=[ \t]*[%!]|\?[
 
 class _IPythonBudget:
     """IPython's transformer runs on the trusted side and re-reads the whole cell for each line it
-    rewrites: only cells that need it, up to config.MAX_IPYTHON_LINES lines per notebook, in cells of
-    at most config.MAX_IPYTHON_CELL_BYTES. Other cells run as they are (and report a SyntaxError)."""
+    rewrites: only cells that need it, up to `lines` lines per notebook, in cells of at most
+    `cell_bytes`. Other cells run as they are (and report a SyntaxError)."""
 
-    def __init__(self) -> None:
-        self.left = config.MAX_IPYTHON_LINES
+    def __init__(self, lines: int, cell_bytes: int) -> None:
+        self.lines, self.cell_bytes = lines, cell_bytes
+        self.left = lines
         self.over: list[int] = []
 
     def plain_python(self, number: int, cell: str) -> str:
@@ -193,7 +198,7 @@ class _IPythonBudget:
         lines = len(_IPYTHON_LINE.findall(cell))
         if not lines and not cell.lstrip("\r\n")[:1].isspace():  # IPython also dedents an indented cell
             return cell
-        if len(cell.encode("utf-8", "replace")) > config.MAX_IPYTHON_CELL_BYTES or lines > self.left:
+        if len(cell.encode("utf-8", "replace")) > self.cell_bytes or lines > self.left:
             self.over.append(number)
             return cell
         self.left -= max(lines, 1)
@@ -213,8 +218,8 @@ class _IPythonBudget:
         if not self.over:
             return []
         cells = ", ".join(map(str, self.over[:10])) + (", ..." if len(self.over) > 10 else "")
-        return [f"IPython syntax (%magic, !shell) is only read in {config.MAX_IPYTHON_LINES} lines per notebook, "
-                f"in cells of at most {config.MAX_IPYTHON_CELL_BYTES // 2**10} KiB: cell(s) {cells} ran as plain "
+        return [f"IPython syntax (%magic, !shell) is only read in {self.lines} lines per notebook, "
+                f"in cells of at most {self.cell_bytes // 2**10} KiB: cell(s) {cells} ran as plain "
                 "Python; move the Python code out of cells with magics"]
 
     def limits(self) -> list[str]:

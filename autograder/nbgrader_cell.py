@@ -82,6 +82,7 @@ def _grade(exercise: str, points: float | None) -> tuple[float, str]:
     from .grading.results import Report
     from .grading.run import grade_exercise
     from .reports import text
+    from .config import Settings
     from .sandbox.zygote import Zygote
 
     if exercise not in exercise_names():
@@ -91,8 +92,9 @@ def _grade(exercise: str, points: float | None) -> tuple[float, str]:
     with tempfile.TemporaryDirectory(prefix="autograder-nbgrader-") as scratch:
         notebook = Path(scratch) / f"{exercise}.ipynb"
         notebook.write_text(json.dumps(as_notebook(executed_cells())))
-        with Zygote() as zygote:
-            result = grade_exercise(exercise, notebook, zygote, extra_hide=[Path(scratch), *hide])
+        settings = Settings.from_environment()  # the kernel's, as `autograder grade` reads them
+        with Zygote(settings=settings) as zygote:
+            result = grade_exercise(exercise, notebook, zygote, extra_hide=[Path(scratch), *hide], settings=settings)
     result.submission = f"{exercise}.ipynb"
     report = text.render(Report(submission=result.submission, exercises=[result]))
     if points is not None and float(result.max_score) != float(points):

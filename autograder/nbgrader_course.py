@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import config, notebooks
 from .exercises import get as get_exercise, names as exercise_names
+from .nbgrader_cell import BEGIN_HIDDEN, END_HIDDEN
 
 DEFAULT_ASSIGNMENT = "rnn"
 COURSE_ID = "rnn-unit"
@@ -34,8 +35,6 @@ SOLUTIONS = KIT / "solutions"
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
-END_HIDDEN = "### END HIDDEN TESTS"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # nbgrader's code_stub for python
 GRADING_COMMENT = notebooks.GRADING_COMMENT
 PUBLIC_CHECKS = "# Public checks"

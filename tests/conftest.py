@@ -5,13 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from autograder import config
+from autograder.config import Settings
 from autograder.grading.results import ExerciseResult
 from autograder.grading.run import grade_exercise
 from autograder.sandbox.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-ASSIGNMENTS = ROOT / "assignments"
+SOLUTIONS = config.SOLUTIONS_DIR
+ASSIGNMENTS = config.RELEASE_DIR
 
 
 @pytest.fixture(scope="session")
@@ -23,18 +25,18 @@ def zygote():
 @pytest.fixture
 def grade_file(zygote):
     """Grade one file (notebook or .py) for one exercise through the real pipeline and sandbox."""
-    def grade(path: Path, exercise: str) -> ExerciseResult:
-        return grade_exercise(exercise, Path(path), zygote, extra_hide=[Path(path).parent])
+    def grade(path: Path, exercise: str, settings: Settings = Settings()) -> ExerciseResult:
+        return grade_exercise(exercise, Path(path), zygote, extra_hide=[Path(path).parent], settings=settings)
     return grade
 
 
 @pytest.fixture
 def grade_code(grade_file, tmp_path):
     """Grade Python source text as a .py submission."""
-    def grade(code: str, exercise: str, name: str = "submission.py") -> ExerciseResult:
+    def grade(code: str, exercise: str, name: str = "submission.py", settings: Settings = Settings()) -> ExerciseResult:
         path = tmp_path / name
         path.write_text(code)
-        return grade_file(path, exercise)
+        return grade_file(path, exercise, settings)
     return grade
 
 

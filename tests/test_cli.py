@@ -60,6 +60,19 @@ def test_misuse_is_exit_status_2_with_a_message(tmp_path):
     assert run("grade", unnamed, "--format", "pdf").returncode == 2
 
 
+def test_nothing_gradable_is_a_usage_error_not_a_student_error(tmp_path):
+    """A folder without an exercise's file, or a class folder without students: exit 2, the
+    instructor told what to change, no report written as if a student had failed."""
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "notes.py").write_text("x = 1\n")
+    done = run("grade", tmp_path / "folder", "--format", "gradescope", "-o", tmp_path / "results.json")
+    assert done.returncode == 2 and "holds no file named after an exercise" in done.stderr, done.stderr
+    assert not (tmp_path / "results.json").exists() and "Traceback" not in done.stderr
+    (tmp_path / "class").mkdir()
+    done = run("grade-all", tmp_path / "class", "-o", tmp_path / "out")
+    assert done.returncode == 2 and "holds no submissions" in done.stderr, done.stderr
+
+
 def test_relative_paths_grade_the_same(tmp_path):
     """A relative submission and output (cwd = the student's folder) must not hide / from the sandbox."""
     (tmp_path / "rnn_shapes.py").write_text((SOLUTIONS / "rnn_shapes.py").read_text())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import config
+from autograder.config import Settings
 from autograder.exercises import names as exercise_names
 from autograder.exercises import all_bugs
 
@@ -26,7 +26,8 @@ from test_grade_all import reference, write_student
 pytestmark = pytest.mark.slow  # real clusters and several class runs: about two minutes on 2 quiet cores
 
 BIN = Path(sys.executable).parent
-UID = config.SANDBOX_UID + 2000 + os.getpid() % 1000 * 10  # this module's sandbox users: UID + 1, + 2, ...
+# this module's sandbox users: UID + 1, + 2, ...
+UID = Settings.from_environment().sandbox_uid + 2000 + os.getpid() % 1000 * 10
 ENV = {**os.environ, "AUTOGRADER_SANDBOX_UID": str(UID)}
 STUDENTS = ("ada", "ben", "cy", "hal")  # sha256 puts them in shards 3, 3, 1 and 2 of 3
 

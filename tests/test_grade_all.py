@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import config, notebooks
+from autograder import notebooks
+from autograder.config import Settings
 from autograder.exercises import names as exercise_names
 from autograder.batch.discover import discover
 from autograder.exercises import all_bugs
@@ -54,7 +55,7 @@ def small_class(tmp_path_factory) -> Path:
 
 
 # A user of its own, so that these runs' sandboxes can be told apart from any other grading.
-UID = str(config.SANDBOX_UID + 1 + os.getpid() % 1000)
+UID = str(Settings.from_environment().sandbox_uid + 1 + os.getpid() % 1000)
 ENV = {**os.environ, "AUTOGRADER_SANDBOX_UID": UID}
 
 

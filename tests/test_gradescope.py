@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import config
+from autograder.config import Settings
 from autograder.exercises import names as exercise_names
 from autograder.commands import gradescope_zip
 from conftest import ROOT
@@ -234,8 +234,9 @@ def test_the_submission_cannot_read_the_bundled_graders_or_solutions(autograder_
 
     # Not a vacuous test: without the hiding, the sandbox's user could read these files.
     reference = source / "solutions" / "numpy_rnn.py"
+    uid = Settings.from_environment().sandbox_uid
     control = subprocess.run(["cat", str(reference), str(autograder_root / "submission_metadata.json")],
-                             user=config.SANDBOX_UID, group=config.SANDBOX_UID, capture_output=True, text=True)
+                             user=uid, group=uid, capture_output=True, text=True)
     assert control.returncode == 0 and "def rnn_forward" in control.stdout and secret in control.stdout
 
     done = run_autograder(autograder_root)

@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import config
-from autograder.exercises import names as exercise_names, registry
+from dataclasses import replace
+
+from autograder.config import Settings
+from autograder.exercises import get as get_exercise, names as exercise_names, registry
 from autograder.grading.results import Report
 from autograder.reports import gradescope
 
@@ -37,8 +39,7 @@ CORPUS = sorted(p for p in HOSTILE.iterdir() if p.suffix in (".py", ".ipynb"))
 SECRET_NAME, SECRET = "AUTOGRADER_TEST_SECRET", "hostile-corpus-secret-5f1c09"
 os.environ[SECRET_NAME] = SECRET
 
-FAST = {"CALL_TIMEOUT_S": 2.0, "LOAD_TIMEOUT_S": 3.0,
-        "SUBMISSION_BUDGET_S": 6.0}
+FAST = Settings(call_timeout_s=2.0, load_timeout_s=3.0, submission_budget_s=6.0)
 SLACK_S = 10.0  # spawns, restarts, pytest: what a submission costs beyond its budget of sandbox time
 KIT_TRACES = ("Traceback (most recent call last)", "autograder/",
               "please tell your instructor")  # what a message says when a grader itself crashed
@@ -103,7 +104,7 @@ def sandbox_processes() -> set[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             uid = _status(entry.name).get("Uid", "").split()[:1]
-            if uid == [str(config.SANDBOX_UID)]:
+            if uid == [str(Settings().sandbox_uid)]:
                 found.add(int(entry.name))
     return found
 
@@ -154,12 +155,10 @@ def kit_unchanged():
 
 
 @pytest.fixture
-def fast_limits(monkeypatch):
-    for name, value in FAST.items():
-        monkeypatch.setattr(config, name, value)
-    for exercise in registry():  # functions allowed longer than CALL_TIMEOUT_S: not here
+def fast_limits(monkeypatch) -> Settings:
+    for exercise in registry():  # functions allowed longer than call_timeout_s: not here
         for function in exercise.call_timeouts:
-            monkeypatch.setitem(exercise.call_timeouts, function, FAST["CALL_TIMEOUT_S"])
+            monkeypatch.setitem(exercise.call_timeouts, function, FAST.call_timeout_s)
     return FAST
 
 
@@ -206,7 +205,7 @@ def _check_listener():
 def _check_flood():
     result = yield
     assert "more bytes of output not kept" in result.output
-    assert len(result.output.encode()) < config.OUTPUT_KEEP_BYTES * 2
+    assert len(result.output.encode()) < Settings().output_keep_bytes * 2
 
 
 def _check_one_timeout(function: str):
@@ -250,7 +249,7 @@ def _check_fill():
 def _check_forks():
     result = yield
     counts = [int(n) for n in re.findall(r"forked (\d+) children", "\n".join(texts(result)))]
-    assert counts and max(counts) < config.MAX_PROCESSES, counts
+    assert counts and max(counts) < Settings().max_processes, counts
 
 
 def _check_printed_fakes():
@@ -312,16 +311,14 @@ def test_corpus_is_complete():
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
-def test_hostile_submission_earns_zero_and_nothing_else(path, grade_file, zygote, fast_limits, monkeypatch,
-                                                        no_leftovers):
+def test_hostile_submission_earns_zero_and_nothing_else(path, grade_file, zygote, fast_limits, no_leftovers):
     fields = header(path)
     for name, value in re.findall(r"(\w+)=([\d.]+)", fields.get("limits", "")):
-        monkeypatch.setattr(config, name, float(value))
-        fast_limits = {**fast_limits, name: float(value)}
+        fast_limits = replace(fast_limits, **{name.lower(): float(value)})
     check = CHECKS.get(path.stem, _no_check)()
     next(check)
     started = time.monotonic()
-    result = grade_file(path, fields["exercise"])
+    result = grade_file(path, fields["exercise"], fast_limits)
     seconds = time.monotonic() - started
 
     assert result.tests and result.score == 0, [t.name for t in result.tests if t.passed]
@@ -331,7 +328,7 @@ def test_hostile_submission_earns_zero_and_nothing_else(path, grade_file, zygote
         assert not any(trace in text for trace in KIT_TRACES), text
     for expected in fields["message"]:
         assert any(expected in text for text in texts(result)), (expected, texts(result))
-    assert seconds < fast_limits["SUBMISSION_BUDGET_S"] + SLACK_S, f"grading took {seconds:.1f} s"
+    assert seconds < fast_limits.submission_budget_s + SLACK_S, f"grading took {seconds:.1f} s"
     rendered = json.loads(gradescope.render(Report(str(path), [result])))
     assert rendered["score"] == 0 and all(t["status"] == "failed" for t in rendered["tests"])
     assert zygote._process.poll() is None, "the zygote died"
@@ -370,21 +367,21 @@ NUMPY_RNN_TESTS_OF = {
 
 def test_correct_submission_with_attacks_gets_full_marks(grade_code, fast_limits, no_leftovers):
     """Fake results, patched numpy/torch/builtins and a 20 MB flood around correct functions cost nothing."""
-    reference = (ROOT / "solutions" / "numpy_rnn.py").read_text()
-    result = grade_code(reference + HOSTILE_EXTRAS, "numpy_rnn", name="numpy_rnn_mix.py")
+    reference = get_exercise("numpy_rnn").reference.read_text()
+    result = grade_code(reference + HOSTILE_EXTRAS, "numpy_rnn", name="numpy_rnn_mix.py", settings=fast_limits)
     assert result.score == result.max_score > 0, {t.name: t.message for t in result.tests if not t.passed}
     assert "more bytes of output not kept" in result.output
 
 
-def test_one_hanging_function_costs_one_timeout(grade_code, fast_limits, monkeypatch, no_leftovers):
+def test_one_hanging_function_costs_one_timeout(grade_code, fast_limits, no_leftovers):
     """Only rnn_forward's tests fail, and its hang is waited for once, not once per test."""
     timeout = 4.0
-    monkeypatch.setattr(config, "CALL_TIMEOUT_S", timeout)
-    monkeypatch.setattr(config, "SUBMISSION_BUDGET_S", 60.0)  # the budget must not be what saves time
-    reference = (ROOT / "solutions" / "numpy_rnn.py").read_text()
+    settings = replace(fast_limits, call_timeout_s=timeout,
+                       submission_budget_s=60.0)  # the budget must not be what saves time
+    reference = get_exercise("numpy_rnn").reference.read_text()
     hanging = reference + "\n\ndef rnn_forward(inputs, Wx, Wh, b, h0=None):\n    while True:\n        pass\n"
     started = time.monotonic()
-    result = grade_code(hanging, "numpy_rnn", name="numpy_rnn_hang.py")
+    result = grade_code(hanging, "numpy_rnn", name="numpy_rnn_hang.py", settings=settings)
     seconds = time.monotonic() - started
     failed = {t.name for t in result.tests if not t.passed}
     assert failed == NUMPY_RNN_TESTS_OF["rnn_forward"]
@@ -447,5 +444,5 @@ def test_cli_grades_hostile_submissions(outside_tmp, no_leftovers):
 def test_grader_still_grades_correctly_after_the_corpus(grade_file, zygote):
     """The same zygote, after every attack above, still gives the reference full marks."""
     for exercise in ("numpy_rnn", "rnn_shapes"):
-        result = grade_file(ROOT / "solutions" / f"{exercise}.py", exercise)
+        result = grade_file(get_exercise(exercise).reference, exercise)
         assert result.score == result.max_score > 0, exercise

@@ -428,7 +428,7 @@ def worker_memory(jobs: list[Job]):
     from autograder.grading.results import ExerciseResult
 
     try:
-        mmap.mmap(-1, config.WORKER_MEMORY_BYTES).close()  # address space only: no memory is used
+        mmap.mmap(-1, Settings().worker_memory_bytes).close()  # address space only: no memory is used
         mapped = True
     except OSError:
         mapped = False
@@ -444,7 +444,7 @@ def test_trusted_workers_memory_is_capped(tmp_path, monkeypatch):
         [(_, result)] = list(pool.grade([Job("amy", "rnn_shapes", tmp_path, "x")]))
     finally:
         pool.close()
-    assert tuple(result.data["limit"]) == (config.WORKER_MEMORY_BYTES,) * 2
+    assert tuple(result.data["limit"]) == (Settings().worker_memory_bytes,) * 2
     assert result.data["mapped"] is False
 
 

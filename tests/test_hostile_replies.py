@@ -24,6 +24,7 @@ import pytest
 import torch
 
 from autograder import config
+from autograder.config import Settings
 from autograder.exercises import names as exercise_names
 from autograder.files import write_atomically
 from autograder.sandbox import wire
@@ -294,7 +295,7 @@ def test_honest_modules_still_cross(module, monkeypatch):
 def test_long_and_deep_replies_are_refused():
     head = struct.pack(">QI", 24 * 2**20, 24 * 2**20)
     with pytest.raises(wire.WireError, match="JSON part"):
-        wire.read_head(head, config.MAX_MESSAGE_BYTES, config.MAX_REPLY_JSON_BYTES)
+        wire.read_head(head, Settings().max_message_bytes, config.MAX_REPLY_JSON_BYTES)
     with pytest.raises(wire.WireError, match="values"):
         wire.decode([[] for _ in range(config.MAX_REPLY_VALUES)], [])
     deep: object = 1

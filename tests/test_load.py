@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from autograder.errors import UsageError
 from autograder.load import SubmissionError, exercise_files, load_source
 
 
@@ -70,9 +71,9 @@ def test_nbformat_3_notebooks_are_upgraded(tmp_path):
 
 
 def test_ipython_transform_is_bounded(tmp_path):
-    """Only cells with IPython syntax are transformed, config.MAX_IPYTHON_LINES lines per notebook:
+    """Only cells with IPython syntax are transformed, Settings().max_ipython_lines lines per notebook:
     a cell of 300 shell lines is run as it is (and fails), in milliseconds, and says so."""
-    from autograder import config
+    from autograder.config import Settings
 
     path = tmp_path / "numpy_rnn.ipynb"
     path.write_text(notebook(("code", "%matplotlib inline"), ("code", "x = !true\n" * 300),
@@ -83,7 +84,7 @@ def test_ipython_transform_is_bounded(tmp_path):
     assert source.cells[0][1].startswith("get_ipython().run_line_magic")
     assert source.cells[1][1] == "x = !true\n" * 300 and source.cells[2][1] == "y = 1\n" * 100_000
     assert "cell(s) 2 ran as plain Python" in source.problems[0] and source.limits == ["IPython syntax limit"]
-    assert config.MAX_IPYTHON_LINES < 300
+    assert Settings().max_ipython_lines < 300
 
 
 def test_a_py_file_is_one_cell_run_as_a_module(tmp_path):
@@ -105,7 +106,7 @@ def test_folder_files_are_matched_to_exercises_notebooks_first(tmp_path):
 def test_a_file_named_after_no_exercise_needs_one(tmp_path):
     path = tmp_path / "homework.py"
     path.write_text("")
-    with pytest.raises(SubmissionError, match="cannot tell which exercise"):
+    with pytest.raises(UsageError, match="cannot tell which exercise"):
         exercise_files(path)
     assert exercise_files(path, ["rnn_shapes"]) == {"rnn_shapes": path}
 

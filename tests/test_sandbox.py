@@ -19,7 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dataclasses import replace
+
 from autograder import config
+from autograder.config import Settings
+from autograder.exercises import get as get_exercise
 from autograder.grading.run import open_student_code
 from autograder.grading.student_code import StudentCode, StudentCodeError
 
@@ -116,14 +120,14 @@ def seen(probe, tmp_path_factory):
     for top in ("/srv", "/opt", "/var", "/home", "/work"):
         if Path(top).is_dir():
             copy = Path(tempfile.mkdtemp(prefix="kit-copy-", dir=top)) / "numpy_rnn.py"
-            copy.write_text((ROOT / "solutions" / "numpy_rnn.py").read_text())
+            copy.write_text(get_exercise("numpy_rnn").reference.read_text())
             copy.chmod(0o644), copy.parent.chmod(0o755)
             copies.append(copy)
     try:
         with socket.create_server(("127.0.0.1", 0)) as server:
             server.setblocking(False)
             port = server.getsockname()[1]
-            seen = probe.call("look", str(ROOT), str(config.EXERCISES_DIR), str(ROOT / "solutions"), str(marker),
+            seen = probe.call("look", str(ROOT), str(config.EXERCISES_DIR), str(config.SOLUTIONS_DIR), str(marker),
                               port, SECRET_NAME, [str(c) for c in copies])
             with pytest.raises(BlockingIOError):
                 server.accept()
@@ -139,7 +143,7 @@ def test_namespaces_are_available(zygote):
 
 
 def test_runs_as_the_sandbox_user_without_privileges(seen):
-    assert seen["ids"] == [config.SANDBOX_UID] * 4
+    assert seen["ids"] == [Settings().sandbox_uid] * 4
     assert seen["groups"] == []
     assert int(seen["cap_eff"], 16) == 0
     assert seen["no_new_privs"] == "1"
@@ -194,12 +198,12 @@ def test_environment_is_scrubbed(seen, zygote):
 
 def test_resource_limits(seen):
     limits = {name: tuple(value) for name, value in seen["limits"].items()}
-    assert limits["RLIMIT_NPROC"] == (config.MAX_PROCESSES,) * 2
-    assert limits["RLIMIT_CPU"] == (config.CPU_LIMIT_S,) * 2
-    assert limits["RLIMIT_FSIZE"] == (config.MAX_FILE_BYTES,) * 2
+    assert limits["RLIMIT_NPROC"] == (Settings().max_processes,) * 2
+    assert limits["RLIMIT_CPU"] == (Settings().cpu_limit_s,) * 2
+    assert limits["RLIMIT_FSIZE"] == (Settings().max_file_bytes,) * 2
     assert limits["RLIMIT_CORE"] == (0, 0)
     soft, hard = limits["RLIMIT_AS"]
-    assert soft == hard and config.MEMORY_HEADROOM_BYTES < soft < config.MEMORY_HEADROOM_BYTES + 4 * 2**30
+    assert soft == hard and Settings().memory_headroom_bytes < soft < Settings().memory_headroom_bytes + 4 * 2**30
 
 
 def test_holds_only_its_own_descriptors(seen):
@@ -209,11 +213,10 @@ def test_holds_only_its_own_descriptors(seen):
 # ------------------------------------------------------------------------ misbehaving at the wire level
 
 @pytest.fixture
-def student(zygote, tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "CALL_TIMEOUT_S", 2.0)
+def student(zygote, tmp_path):
     path = tmp_path / "probe.py"
     path.write_text(PROBE)
-    code = open_student_code(path, zygote, [tmp_path])
+    code = open_student_code(path, zygote, [tmp_path], settings=Settings(call_timeout_s=2.0))
     assert isinstance(code, StudentCode)
     yield code
     code.close()
@@ -239,14 +242,14 @@ def _sandboxes_of(zygote) -> set[int]:
             supervisor = (Path("/proc") / status["PPid"].strip() / "status").read_text()
         except (OSError, KeyError):
             continue
-        if status["Uid"].split()[0] == str(config.SANDBOX_UID) and f"PPid:\t{zygote._process.pid}\n" in supervisor:
+        if status["Uid"].split()[0] == str(Settings().sandbox_uid) and f"PPid:\t{zygote._process.pid}\n" in supervisor:
             found.add(int(entry.name))
     return found
 
 
 def test_a_used_up_budget_leaves_no_sandbox_running(student, zygote, monkeypatch):
     """After the budget is spent, a call neither runs nor leaves a freshly started process behind."""
-    monkeypatch.setattr(config, "SUBMISSION_BUDGET_S", 1.5)
+    monkeypatch.setattr(student, "settings", replace(student.settings, submission_budget_s=1.5))
     others = _sandboxes_of(zygote)  # e.g. the probe's, kept for the module
     with pytest.raises(StudentCodeError, match="spin did not return within"):
         student.call("spin")
@@ -263,7 +266,7 @@ def test_limited_mode_still_grades_and_contains_crashes(tmp_path):
     """Where namespaces are not allowed (e.g. Docker without CAP_SYS_ADMIN) grading still works:
     forced off here, the reference gets full marks and a hang or a crash costs only its tests."""
     hang = tmp_path / "numpy_rnn.py"
-    hang.write_text((config.PACKAGE_DIR.parent / "solutions" / "numpy_rnn.py").read_text()
+    hang.write_text(get_exercise("numpy_rnn").reference.read_text()
                     + "\ndef init_rnn_params(*args, **kwargs):\n    import os\n    os._exit(3)\n")
     env = {**os.environ, "AUTOGRADER_SANDBOX_NAMESPACES": "off"}
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(hang), "--format", "gradescope"],

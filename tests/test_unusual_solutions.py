@@ -16,6 +16,7 @@ import pytest
 from autograder import config
 from autograder.exercises import names as exercise_names, registry
 from autograder.grading.results import ExerciseResult
+from autograder.notebooks import cell_source
 
 from conftest import SOLUTIONS
 
@@ -27,8 +28,7 @@ def exercise_of(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
         cells = json.loads(text)["cells"]
-        text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                         for c in cells if c["cell_type"] == "code")
+        text = "\n".join(cell_source(c) for c in cells if c["cell_type"] == "code")
     found = EXERCISE_LINE.findall(text)
     if len(found) != 1 or found[0] not in exercise_names():
         raise ValueError(f"{path.name} should declare exactly one `# exercise: NAME` line, found {found}")
@@ -77,8 +77,7 @@ def test_unusual_file_says_what_is_unusual(path):
     """Every unusual submission names what is unusual in a `# Unusual: ...` comment next to its exercise line."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                         for c in json.loads(text)["cells"] if c["cell_type"] == "code")
+        text = "\n".join(cell_source(c) for c in json.loads(text)["cells"] if c["cell_type"] == "code")
     assert re.search(r"^# Unusual: \S", text, re.MULTILINE), f"{path.name} has no header comment `# Unusual: ...`"
 
 
@@ -89,8 +88,7 @@ def test_notebook_uses_magics_and_shell_lines():
     for path in notebooks:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         assert notebook["nbformat"] == 4, f"{path.name} is not nbformat v4"
-        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                   for c in notebook["cells"] if c["cell_type"] == "code"]
+        sources = [cell_source(c) for c in notebook["cells"] if c["cell_type"] == "code"]
         joined = "\n".join(sources)
         found |= ("%matplotlib inline" in joined and re.search(r"^!pip list", joined, re.MULTILINE) is not None
                   and any(s.lstrip().startswith("%%time") for s in sources))

@@ -23,9 +23,9 @@ from typing import Iterator
 
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
-from .. import config
+from ..config import Settings
 from ..grading.results import ExerciseResult
-from ..load import SubmissionError
+from ..errors import UsageError
 from ..submitted_files import Refused, read_submitted
 from .discover import Job
 from .store import kit_fingerprint, result_from_dict
@@ -38,34 +38,47 @@ class KitMismatch(Exception):
     """A worker whose kit differs from the client's: its grades would not be the client's."""
 
 
-def kit_identity() -> dict[str, str]:
-    """What a worker must share with the client for its results to be the client's results."""
-    return {"version": importlib.metadata.version("rnn-autograder"), "fingerprint": kit_fingerprint(),
+def kit_identity(settings: Settings) -> dict[str, str]:
+    """What a worker must share with the client for its results to be the client's results (the
+    settings travel from the client: what differs is the kit's files and versions)."""
+    return {"version": importlib.metadata.version("rnn-autograder"), "fingerprint": kit_fingerprint(settings),
             "torch": importlib.metadata.version("torch"), "python": sys.version.split()[0]}
+
+
+def worker_kit(settings: dict) -> dict[str, str]:
+    """Run on every worker by the client: its kit_identity with the client's settings (plain data)."""
+    try:
+        return kit_identity(Settings.from_dict(settings))
+    except TypeError:  # another kit's Settings
+        return {"settings": "not this kit's settings"}
 
 
 def _describe(kit: dict[str, str]) -> str:
     return ", ".join(f"{key} {value}" for key, value in kit.items())
 
 
-def _claim_uid() -> tuple[int, int]:
+def _claim_uid(settings: Settings) -> tuple[int, int]:
     """A sandbox user that no other worker on this host holds (a lock kept while the worker lives),
     so that workers' process limits and signals stay apart whatever their names."""
     folder = Path(tempfile.gettempdir()) / "autograder-worker-uids"
     folder.mkdir(mode=0o700, exist_ok=True)
-    for offset in range(1, config.MAX_WORKERS_PER_HOST + 1):
-        uid = config.SANDBOX_UID + offset
+    for offset in range(1, settings.max_workers_per_host + 1):
+        uid = settings.sandbox_uid + offset
         fd = os.open(folder / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return uid, fd
         except BlockingIOError:
             os.close(fd)
-    raise RuntimeError(f"more than {config.MAX_WORKERS_PER_HOST} autograder workers on this host")
+    raise RuntimeError(f"more than {settings.max_workers_per_host} autograder workers on this host")
 
 
 class ZygotePlugin(WorkerPlugin):
-    """Set up on every worker (also on those that join later): its kit, sandbox user and zygote."""
+    """Set up on every worker (also on those that join later): its kit, sandbox user and zygote,
+    with the client's settings (sent as plain data)."""
+
+    def __init__(self, settings: dict):
+        self.settings_data = settings
 
     def setup(self, worker) -> None:
         import torch
@@ -73,9 +86,10 @@ class ZygotePlugin(WorkerPlugin):
         from ..sandbox.zygote import Zygote
 
         torch.set_num_threads(1)  # workers share the cores; one thread each grades fastest
-        self.kit = kit_identity()
-        self.uid, self._lock = _claim_uid()
-        self.zygote = Zygote(uid=self.uid)  # warms up while the client checks the workers
+        self.settings = Settings.from_dict(self.settings_data)
+        self.kit = kit_identity(self.settings)
+        self.uid, self._lock = _claim_uid(self.settings)
+        self.zygote = Zygote(uid=self.uid, settings=self.settings)  # warms up while the client checks the workers
         # Dask's statistical profiler walks every thread's stack every 10 ms: about 7 % of a
         # grading worker's CPU (pytest's stacks are deep). Off while the worker grades for us.
         self._profiler = worker.periodic_callbacks.get("profile")
@@ -124,7 +138,7 @@ def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str, str]]
             refusals.append(refusal)
         hidden = [Path(tmp), *(Path(p) for p in hide if Path(p).exists())]
         results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden, root=Path(tmp),
-                                  refusals=refusals)
+                                  refusals=refusals, settings=plugin.settings)
     return json.dumps([result.to_dict() for result in results])
 
 
@@ -147,8 +161,9 @@ class DaskPool:
     single-threaded worker processes on this machine.
     """
 
-    def __init__(self, scheduler: str, jobs: int, hide: list[Path]):
+    def __init__(self, scheduler: str, jobs: int, hide: list[Path], settings: Settings = Settings()):
         self._hide = [str(p) for p in hide]
+        self.settings = settings
         self.failed: set[Job] = set()  # as WorkerPool's; Dask retries a lost batch, then stops the run
         self._cluster = None
         self.client = None
@@ -157,28 +172,29 @@ class DaskPool:
                 self._cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                                              host="127.0.0.1", dashboard_address=None,
                                              silence_logs=logging.ERROR)
-            self.client = Client(self._cluster or scheduler, timeout=config.CLUSTER_WAIT_S)
-            self.client.wait_for_workers(1, timeout=config.CLUSTER_WAIT_S)
+            self.client = Client(self._cluster or scheduler, timeout=settings.cluster_wait_s)
+            self.client.wait_for_workers(1, timeout=settings.cluster_wait_s)
         except (OSError, TimeoutError) as error:
             self.close()
-            raise SubmissionError(f"cannot use the Dask scheduler at {scheduler}: {error}") from None
+            raise UsageError(f"cannot use the Dask scheduler at {scheduler}: {error}") from None
         try:
             self._check_kits()
-            self.client.register_plugin(ZygotePlugin(), name=PLUGIN)
+            self.client.register_plugin(ZygotePlugin(settings.to_dict()), name=PLUGIN)
             self.isolation = self._isolation()
         except BaseException:
             self.close()
             raise
 
     def _check_kits(self) -> None:
-        """SubmissionError, before any zygote starts, when a worker runs another kit than this client."""
-        kit = kit_identity()
-        wrong = [f"  {address}: {_describe(theirs)}"
-                 for address, theirs in sorted(self.client.run(kit_identity).items()) if theirs != kit]
+        """UsageError, before any zygote starts, when a worker runs another kit than this client."""
+        kit = kit_identity(self.settings)
+        theirs_by_worker = self.client.run(worker_kit, self.settings.to_dict())
+        wrong = [f"  {address}: {_describe(theirs)}" for address, theirs in sorted(theirs_by_worker.items())
+                 if theirs != kit]
         if wrong:
-            raise SubmissionError("these Dask workers run another kit than this client "
-                                  f"({_describe(kit)}); install the same kit on every worker. "
-                                  "Nothing was graded.\n" + "\n".join(wrong))
+            raise UsageError("these Dask workers run another kit than this client "
+                             f"({_describe(kit)}); install the same kit on every worker. "
+                             "Nothing was graded.\n" + "\n".join(wrong))
 
     def _isolation(self) -> dict[str, str]:
         """Every worker's isolation (its zygote is ready then); a warning for each limited one."""
@@ -191,14 +207,14 @@ class DaskPool:
     def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
         """(job, result) pairs, a batch at a time as batches finish; a few batches in flight per
         worker thread, so the client never holds the whole class's files in memory."""
-        kit = kit_identity()
+        kit = kit_identity(self.settings)
         threads = max(1, sum(self.client.nthreads().values()))
-        todo = iter(batches(jobs, batch_size(len(jobs), threads)))
+        todo = iter(batches(jobs, batch_size(len(jobs), threads, self.settings.batch_size)))
         running: dict[str, list[Job]] = {}
 
         def submit(batch: list[Job]):
             future = self.client.submit(grade_batch, batch[0].exercise, [_payload(job) for job in batch],
-                                        kit, self._hide, pure=False, retries=config.TASK_RETRIES)
+                                        kit, self._hide, pure=False, retries=self.settings.task_retries)
             running[future.key] = batch
             return future
 
@@ -211,12 +227,12 @@ class DaskPool:
             try:
                 data = json.loads(future.result())
             except KitMismatch as error:
-                raise SubmissionError(str(error)) from None
+                raise UsageError(str(error)) from None
             except KilledWorker:
                 students = ", ".join(job.student for job in batch)
-                raise SubmissionError(f"the workers grading {batch[0].exercise} of {students} died again and "
-                                      "again; the results decided so far are kept: run the same command "
-                                      "again to finish (or without --scheduler)") from None
+                raise UsageError(f"the workers grading {batch[0].exercise} of {students} died again and "
+                                 "again; the results decided so far are kept: run the same command "
+                                 "again to finish (or without --scheduler)") from None
             if len(data) != len(batch):
                 raise RuntimeError(f"a worker returned {len(data)} results for {len(batch)} submissions")
             for job, result in zip(batch, data):

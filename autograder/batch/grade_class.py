@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from ..config import Settings
+from ..errors import UsageError
 from ..grading.results import ExerciseResult, Report
 from .discover import Job, discover
 from .progress import Progress
@@ -13,14 +15,18 @@ from .workers import WorkerPool
 
 
 def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None,
-                scheduler: str | None = None, shard: Shard | None = None) -> dict[str, Report]:
+                scheduler: str | None = None, shard: Shard | None = None,
+                settings: Settings = Settings()) -> dict[str, Report]:
     """Grade what is not graded yet; return every student's report (stored and new).
 
     scheduler: grade on a Dask cluster (batch/cluster.py) instead of the local pool.
     shard: only the students of this shard.
     """
-    all_jobs = [job for job in discover(root, exercises) if shard is None or shard.holds(job.student)]
-    store = ResultStore(out)
+    found = discover(root, exercises)
+    if not found:
+        raise UsageError(f"{root} holds no submissions (a folder per student, or an nbgrader tree)")
+    all_jobs = [job for job in found if shard is None or shard.holds(job.student)]
+    store = ResultStore(out, settings)
     results: dict[Job, ExerciseResult] = {}
     for job in all_jobs:
         stored = store.load(job)
@@ -35,10 +41,10 @@ def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = 
     if todo:
         hide = [root.resolve(), out.resolve()]
         if scheduler is None:
-            pool = WorkerPool(jobs, hide=hide)
+            pool = WorkerPool(jobs, hide=hide, settings=settings)
         else:
             from .cluster import DaskPool  # the optional `cluster` extra
-            pool = DaskPool(scheduler, jobs, hide=hide)
+            pool = DaskPool(scheduler, jobs, hide=hide, settings=settings)
         try:
             for job, result in pool.grade(todo):
                 if job.note:  # e.g. a clash: the gradebook and the summary say why nothing was graded

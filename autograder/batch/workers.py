@@ -18,19 +18,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .. import config
+from ..config import Settings
 from ..grading.results import ExerciseResult
 from .discover import Job
 
 _zygote = None        # the worker's own zygote (one per worker process)
 _hide: list[Path] = []
+_settings = Settings()  # the client's, sent at start-up
 
 WORKER_DIED = ("the grader's worker process died while grading this submission (for example killed "
                "for using too much memory); it was tried twice. Please tell your instructor")
 
 
-def _start_worker(hide: list[Path], slots: int) -> None:
-    global _zygote, _hide
+def _start_worker(hide: list[Path], slots: int, settings: dict) -> None:
+    global _zygote, _hide, _settings
     import torch
 
     from ..sandbox.isolation import die_with_parent
@@ -40,10 +41,11 @@ def _start_worker(hide: list[Path], slots: int) -> None:
     torch.set_num_threads(1)  # workers share the cores; one thread each grades fastest
     # A sandbox user per worker slot: their process limits and signals stay apart.
     worker = multiprocessing.current_process()._identity[0]
-    _zygote, _hide = Zygote(uid=config.SANDBOX_UID + 1 + (worker - 1) % slots), hide
+    _settings = Settings.from_dict(settings)
+    _zygote, _hide = Zygote(uid=_settings.sandbox_uid + 1 + (worker - 1) % slots, settings=_settings), hide
     # The zygote is started: the cap is this trusted process's own, so that processing a hostile
     # reply that asks for too much memory is a MemoryError for that submission, not an OOM kill.
-    limit = config.WORKER_MEMORY_BYTES
+    limit = _settings.worker_memory_bytes
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -54,7 +56,7 @@ def _grade(jobs: list[Job]) -> list[ExerciseResult]:
     from ..grading.run import grade_exercises
 
     return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide,
-                           root=jobs[0].root, refusals=[job.refusal for job in jobs])
+                           root=jobs[0].root, refusals=[job.refusal for job in jobs], settings=_settings)
 
 
 def cost(job: Job) -> int:
@@ -81,24 +83,24 @@ def _failure(error: BaseException) -> str:
             "it was tried twice. Please tell your instructor")
 
 
-def batch_size(jobs: int, workers: int) -> int:
+def batch_size(jobs: int, workers: int, largest: int = Settings.batch_size) -> int:
     """Large enough to spread pytest's start-up, small enough to keep every worker busy to the end."""
-    return max(1, min(config.BATCH_SIZE, jobs // (2 * workers) or 1))
+    return max(1, min(largest, jobs // (2 * workers) or 1))
 
 
 class WorkerPool:
     """grade: what a worker runs on a batch (the real grading; tests may pass another)."""
 
     def __init__(self, jobs: int, hide: list[Path],
-                 grade: Callable[[list[Job]], list[ExerciseResult]] = _grade):
+                 grade: Callable[[list[Job]], list[ExerciseResult]] = _grade, settings: Settings = Settings()):
         self.size = max(1, jobs)
-        self._hide, self._grade = hide, grade
+        self._hide, self._grade, self.settings = hide, grade, settings
         self.failed: set[Job] = set()  # recorded as failed: not kept, a rerun tries them again
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self._hide, self.size))
+                                   initializer=_start_worker, initargs=(self._hide, self.size, self.settings.to_dict()))
 
     def _restart(self) -> None:
         self.close(cancel=True)
@@ -114,7 +116,7 @@ class WorkerPool:
     def grade(self, jobs: list[Job]) -> Iterator[tuple[Job, ExerciseResult]]:
         """(job, result) pairs, a batch at a time as batches finish; one for every job, whatever
         happens to the workers."""
-        queue = deque(batches(jobs, batch_size(len(jobs), self.size)))
+        queue = deque(batches(jobs, batch_size(len(jobs), self.size, self.settings.batch_size)))
         retry: list[Job] = []
         running: dict[Future, list[Job]] = {}  # at most one batch per worker: a death loses only those
         while queue or running:

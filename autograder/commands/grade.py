@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .. import config
 from ..exercises import names as exercise_names
-from ..load import SubmissionError, exercise_files
+from ..errors import UsageError
+from ..load import exercise_files
 from ..reports import FORMATS, render
 from ..reports.text import score_table
 from ..files import write_atomically
@@ -27,13 +28,14 @@ def run(args: argparse.Namespace) -> int:
 
     files = ([(args.format, args.output)] if args.output else []) + args.report
     if files and len(args.submissions) > 1:
-        raise SubmissionError("-o and --report take one submission")
+        raise UsageError("-o and --report take one submission")
     exercises = [args.exercise] if args.exercise else None
     for path in args.submissions:
         if not path.exists():
-            raise SubmissionError(f"{path} does not exist")
+            raise UsageError(f"{path} does not exist")
         exercise_files(path, exercises)  # fails early when no exercise can be told
-    with Zygote() as zygote:  # warms up (imports torch) while this process imports the graders
+    # warms up (imports torch) while this process imports the graders
+    with Zygote(settings=args.settings) as zygote:
         from ..grading.run import grade
 
         reports = []
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             # Absolute paths: the sandbox starts in /, where a relative "." would be all of /.
             hide = [(path if path.is_dir() else path.parent).resolve(),
                     *(file.resolve().parent for _, file in files), *(p.resolve() for p in args.hide)]
-            reports.append(grade(path, exercises, zygote=zygote, extra_hide=hide))
+            reports.append(grade(path, exercises, zygote=zygote, extra_hide=hide, settings=args.settings))
     unwritten = []
     if len(reports) == 1:
         report = reports[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import config
 from ..exercises import names as exercise_names
 from ..batch.shard import Shard
-from ..load import SubmissionError
+from ..errors import UsageError
 from ..reports.text import score_table
 
 
@@ -36,13 +36,14 @@ def run(args: argparse.Namespace) -> int:
     from ..reports.summary import isolation_line
 
     if not args.submissions.is_dir():
-        raise SubmissionError(f"{args.submissions} is not a folder of submissions")
+        raise UsageError(f"{args.submissions} is not a folder of submissions")
     if args.scheduler and importlib.util.find_spec("distributed") is None:
-        raise SubmissionError("--scheduler needs Dask: pip install 'rnn-autograder[cluster]'")
+        raise UsageError("--scheduler needs Dask: pip install 'rnn-autograder[cluster]'")
     started = time.monotonic()
     exercises = [args.exercise] if args.exercise else None
     try:
-        reports = grade_class(args.submissions, args.output, args.jobs, exercises, args.scheduler, args.shard)
+        reports = grade_class(args.submissions, args.output, args.jobs, exercises, args.scheduler, args.shard,
+                              args.settings)
     except KeyboardInterrupt:
         print("\ninterrupted: results decided so far are kept; run the same command again to finish",
               file=sys.stderr)

@@ -26,7 +26,7 @@ import solutions
 
 from .. import config
 from ..exercises import names as exercise_names
-from ..load import SubmissionError
+from ..errors import UsageError
 
 DISTRIBUTION = "rnn-autograder"
 TORCH = "2.13.0"  # exactly: any looser request may pull a multi-GB CUDA build
@@ -88,11 +88,11 @@ exec "$PYTHON" -m autograder grade "$ROOT/submission"{exercise_args} --hide "$RO
 
 
 def kit_checkout() -> Path:
-    """The kit's source checkout (the folder holding pyproject.toml); SubmissionError without one."""
+    """The kit's source checkout (the folder holding pyproject.toml); UsageError without one."""
     root = Path(autograder.__file__).resolve().parent.parent
     if not (root / "pyproject.toml").is_file() or Path(solutions.__file__).resolve().parent.parent != root:
-        raise SubmissionError("gradescope-zip bundles the kit's source: run it from a clone of the kit's "
-                              "repository (with the kit installed from it, e.g. by `make demo`)")
+        raise UsageError("gradescope-zip bundles the kit's source: run it from a clone of the kit's "
+                         "repository (with the kit installed from it, e.g. by `make demo`)")
     return root
 
 
@@ -116,11 +116,11 @@ def pinned_requirements() -> list[str]:
         except importlib.metadata.PackageNotFoundError:
             if name == "matplotlib":
                 continue  # optional: the sandbox imports it when it is there
-            raise SubmissionError(f"{name} is not installed: install the kit first (make demo)") from None
+            raise UsageError(f"{name} is not installed: install the kit first (make demo)") from None
         lines.append(f"{name}=={version}")
     torch = [line for line in lines if line.lower().startswith("torch==")]
     if torch != [f"torch=={TORCH}"]:
-        raise SubmissionError(f"the kit must run with torch=={TORCH} exactly, found {torch or 'none'}")
+        raise UsageError(f"the kit must run with torch=={TORCH} exactly, found {torch or 'none'}")
     return lines
 
 
@@ -188,6 +188,6 @@ if __name__ == "__main__":  # until cli.py registers the verb: python -m autogra
     _args = _top.parse_args(["gradescope-zip", *sys.argv[1:]])
     try:
         sys.exit(_args.run(_args))
-    except SubmissionError as _error:
+    except UsageError as _error:
         print(f"autograder: {_error}", file=sys.stderr)
         sys.exit(2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..load import SubmissionError
+from ..errors import UsageError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -13,7 +13,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = build_course(args.directory, assignment=args.assignment, course_id=args.course_id)
     except CourseError as error:
-        raise SubmissionError(f"cannot build the course: {error}") from None
+        raise UsageError(f"cannot build the course: {error}") from None
     for path in written:
         print(f"wrote {path}")
     print(f"\nNext, in {args.directory}: nbgrader generate_assignment {args.assignment} "

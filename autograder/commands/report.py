@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..load import SubmissionError
+from ..errors import UsageError
 from ..reports.text import score_table
 
 
@@ -19,8 +19,8 @@ def run(args: argparse.Namespace) -> int:
     from ..reports.summary import isolation_line
 
     if not args.outdir.is_dir():
-        raise SubmissionError(f"{args.outdir} is not a folder of grade-all results")
-    reports = ResultStore(args.outdir).reports()
+        raise UsageError(f"{args.outdir} is not a folder of grade-all results")
+    reports = ResultStore(args.outdir, args.settings).reports()
     summary = write_class_reports(reports, args.outdir)
     print(score_table(list(reports.values())))
     print(f"\n{isolation_line(reports)}")

@@ -48,7 +48,7 @@ class Exercise:
     title: str                # one line, for tables: what the student builds
     order: int                # its place in the unit (reports, tables and choices follow it)
     functions: tuple[str, ...]  # what the student defines, in the notebook's order
-    call_timeouts: Mapping[str, float] = field(default_factory=dict)  # seconds, per function; else config
+    call_timeouts: Mapping[str, float] = field(default_factory=dict)  # seconds, per function; else settings
     weight: float = 1.0       # seconds one grading takes in a warm worker: the longest are started first
     params: Any = None        # exercise-specific parameters its graders read (e.g. training seeds)
 
@@ -72,8 +72,8 @@ class Exercise:
     def reference_module(self) -> str:
         return f"solutions.{self.name}"
 
-    def call_timeout(self, function: str) -> float:
-        return self.call_timeouts.get(function, config.CALL_TIMEOUT_S)
+    def call_timeout(self, function: str, default: float = config.Settings.call_timeout_s) -> float:
+        return self.call_timeouts.get(function, default)
 
     def bugs(self) -> list[Bug]:
         catalogue = importlib.import_module(f"{__name__}.{self.name}.catalogue")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from autograder import config
+from autograder.config import Settings
 from autograder.grading.plugin import GradingPlugin
 
 
@@ -40,9 +41,10 @@ def student(request: pytest.FixtureRequest):
     from autograder.grading.run import open_student_code
     from autograder.sandbox.zygote import Zygote
 
-    with Zygote() as zygote:
+    settings = Settings.from_environment()  # run by hand: like `autograder grade`
+    with Zygote(settings=settings) as zygote:
         exercise = request.session.items[0].module.__name__.split(".")[-2]  # autograder.exercises.<name>.test_<name>
-        code = open_student_code(Path(path), zygote, exercise=exercise)
+        code = open_student_code(Path(path), zygote, exercise=exercise, settings=settings)
         yield code
         code.close()
 

@@ -12,9 +12,9 @@ from typing import Callable
 
 import pytest
 
-from .. import config
+from ..config import Settings
 from ..sandbox.wire import WireError
-from .results import TestResult, clip
+from .results import ExerciseResult, TestResult, clip
 from .student_code import StudentCodeError
 
 
@@ -30,7 +30,7 @@ def description_of(item: pytest.Item) -> str:
     return doc.splitlines()[0] if doc else item.originalname.removeprefix("test_").replace("_", " ")
 
 
-def failure_message(excinfo: pytest.ExceptionInfo) -> str:
+def failure_message(excinfo: pytest.ExceptionInfo, limit: int = Settings.max_test_message_chars) -> str:
     """What a student reads: our own words for expected failures, never a grader traceback; cut to
     a few KB, since it may quote what the submission returned."""
     error = excinfo.value
@@ -40,35 +40,27 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> str:
         message = f"what your code returned could not be read: {error}"
     else:
         message = f"the grader could not check this ({type(error).__name__}: {error}); please tell your instructor"
-    return clip(message, config.MAX_TEST_MESSAGE_CHARS)
+    return clip(message, limit)
 
 
-def bounded(lines: list[str]) -> list[str]:
-    """Distinct lines, each cut, at most config.MAX_PROBLEMS of them (and how many more there were)."""
-    lines = list(dict.fromkeys(clip(line, config.MAX_PROBLEM_CHARS) for line in lines))
-    if len(lines) <= config.MAX_PROBLEMS:
+def bounded(lines: list[str], settings: Settings) -> list[str]:
+    """Distinct lines, each cut, at most settings.max_problems of them (and how many more there were)."""
+    most = settings.max_problems
+    lines = list(dict.fromkeys(clip(line, settings.max_problem_chars) for line in lines))
+    if len(lines) <= most:
         return lines
-    return lines[:config.MAX_PROBLEMS] + [f"... and {len(lines) - config.MAX_PROBLEMS} more not shown"]
-
-
-class Graded:
-    """What a session decided about one submission."""
-
-    def __init__(self) -> None:
-        self.tests: list[TestResult] = []
-        self.problems: list[str] = []
-        self.limits: list[str] = []
-        self.data: dict = {}    # what tests recorded with pytest's record_property
-        self.output = ""
-        self.seconds = 0.0
+    return lines[:most] + [f"... and {len(lines) - most} more not shown"]
 
 
 class GradingPlugin:
-    def __init__(self, exercise: str, submissions: list[Callable[[], object]], seed_shift: int = 0):
+    def __init__(self, exercise: str, submissions: list[Callable[[], object]], seed_shift: int = 0,
+                 settings: Settings = Settings()):
         self.exercise = exercise
+        self.settings = settings
         self.seed_shift = seed_shift  # see the seed_shift fixture
         self.submissions = submissions  # each opens one submission's student code
-        self.graded = [Graded() for _ in submissions]
+        # What the session decides about each submission (run.py names the file and the sandbox).
+        self.results = [ExerciseResult(exercise=exercise, submission="") for _ in submissions]
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "student" in metafunc.fixturenames and len(self.submissions) > 1:
@@ -76,16 +68,16 @@ class GradingPlugin:
 
     def open(self, index: int):
         """Called by the `student` fixture; close() is called when its tests are done."""
-        self.graded[index].seconds = time.monotonic()
+        self.results[index].seconds = time.monotonic()
         return self.submissions[index]()
 
     def close(self, index: int, student) -> None:
         student.close()
-        graded = self.graded[index]
-        graded.problems = bounded(student.problems)
-        graded.limits = bounded(student.limits)
-        graded.output = clip(student.output, config.MAX_OUTPUT_CHARS)
-        graded.seconds = round(time.monotonic() - graded.seconds, 3)
+        result = self.results[index]
+        result.problems = bounded(student.problems, self.settings)
+        result.limits = bounded(student.limits, self.settings)
+        result.output = clip(student.output, self.settings.max_output_chars)
+        result.seconds = round(time.monotonic() - result.seconds, 3)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -94,10 +86,11 @@ class GradingPlugin:
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
             return
         index = item.callspec.params.get("student", 0) if hasattr(item, "callspec") else 0
-        self.graded[index].data.update(dict(report.user_properties))
+        self.results[index].data.update(dict(report.user_properties))
         points = points_of(item)
         passed = report.passed
-        message = "" if passed or call.excinfo is None else failure_message(call.excinfo)
-        self.graded[index].tests.append(TestResult(
+        message = ("" if passed or call.excinfo is None
+                   else failure_message(call.excinfo, self.settings.max_test_message_chars))
+        self.results[index].tests.append(TestResult(
             exercise=self.exercise, name=item.originalname, description=description_of(item),
             max_score=points, score=points if passed else 0.0, passed=passed, message=message))

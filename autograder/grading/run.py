@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from ..exercises import get as get_exercise
+from ..config import Settings
+from ..errors import UsageError
+from ..exercises import get as get_exercise, names as exercise_names
 from ..load import Source, SubmissionError, exercise_files, load_source
 from ..sandbox.zygote import Zygote
-from .plugin import Graded, GradingPlugin
+from .plugin import GradingPlugin
 from .results import ExerciseResult, Report
 from .student_code import StudentCode, StudentCodeError, sandbox_settings
 
@@ -39,7 +42,8 @@ class Unloadable:
 
 
 def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (), exercise: str | None = None,
-                      root: Path | None = None, refusal: str = "") -> StudentCode | Unloadable:
+                      root: Path | None = None, refusal: str = "",
+                      settings: Settings = Settings()) -> StudentCode | Unloadable:
     """Step 1: the submission's cells, ready to run in a sandbox (or the reason they are not).
 
     root: the folder that was handed in (nothing below it is read through a link); refusal: why the
@@ -48,51 +52,55 @@ def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (), e
     if refusal:
         return Unloadable(refusal)
     try:
-        source: Source = load_source(path, exercise, root)
+        source: Source = load_source(path, exercise, root, settings)
     except SubmissionError as error:
         return Unloadable(str(error))
     timeouts = get_exercise(exercise).call_timeouts if exercise else {}
-    return StudentCode(source, zygote, sandbox_settings(extra_hide), timeouts)
+    return StudentCode(source, zygote, sandbox_settings(extra_hide, settings), timeouts, settings)
 
 
-def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]]) -> list[Graded]:
-    """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session."""
-    plugin = GradingPlugin(exercise, submissions)
+def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]], seed_shift: int = 0,
+                settings: Settings = Settings()) -> list[ExerciseResult]:
+    """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session; the
+    results still without the submission's name and isolation (grade_exercises adds them)."""
+    plugin = GradingPlugin(exercise, submissions, seed_shift, settings)
     test_file = get_exercise(exercise).graders
     code = pytest.main([str(test_file), *PYTEST_ARGS], plugins=[plugin])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(g.tests for g in plugin.graded):
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(r.tests for r in plugin.results):
         raise RuntimeError(f"the graders of {exercise} did not run (pytest exit code {code})")
-    return plugin.graded
+    return plugin.results
 
 
 def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide: list[Path] = (),
-                    root: Path | None = None, refusals: list[str] | None = None) -> list[ExerciseResult]:
+                    root: Path | None = None, refusals: list[str] | None = None,
+                    settings: Settings = Settings()) -> list[ExerciseResult]:
     """Grade several submissions of one exercise (one pytest session for all of them)."""
     refusals = refusals or [""] * len(paths)
-    opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise, root, refusal)
+    opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise, root, refusal, settings)
              for path, refusal in zip(paths, refusals)]
-    return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
-                           problems=graded.problems, limits=graded.limits, data=graded.data,
-                           output=graded.output, seconds=graded.seconds, isolation=zygote.isolation)
-            for path, graded in zip(paths, run_graders(exercise, opens))]
+    return [replace(result, submission=str(path), isolation=zygote.isolation)
+            for path, result in zip(paths, run_graders(exercise, opens, settings=settings))]
 
 
 def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = (),
-                   root: Path | None = None) -> ExerciseResult:
-    return grade_exercises(exercise, [path], zygote, extra_hide, root)[0]
+                   root: Path | None = None, settings: Settings = Settings()) -> ExerciseResult:
+    return grade_exercises(exercise, [path], zygote, extra_hide, root, settings=settings)[0]
 
 
 def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None = None,
-          extra_hide: list[Path] = ()) -> Report:
+          extra_hide: list[Path] = (), settings: Settings = Settings()) -> Report:
     """Grade every exercise found in a submission (a notebook, a .py file or a folder)."""
     report = Report(submission=str(path))
-    files = exercise_files(path, exercises)  # SubmissionError: the kit was misused
+    files = exercise_files(path, exercises)  # UsageError: the kit was misused
+    if not files:
+        raise UsageError(f"{path} holds no file named after an exercise ({', '.join(exercise_names())}); "
+                         "name them so, or pass --exercise")
     root = path if path.is_dir() and not path.is_symlink() else path.parent
     own = zygote is None
-    zygote = zygote or Zygote()
+    zygote = zygote or Zygote(settings=settings)
     try:
         for exercise, file in files.items():
-            report.exercises.append(grade_exercise(exercise, file, zygote, extra_hide, root))
+            report.exercises.append(grade_exercise(exercise, file, zygote, extra_hide, root, settings))
     finally:
         if own:
             zygote.close()

@@ -3,7 +3,7 @@
 Graders call `student.call("rnn_forward", inputs, Wx, Wh, b)` and get plain data back, or a
 StudentCodeError whose message says in plain words what went wrong. Crashes and hangs are
 remembered: a function that hung is not called again, a crashed sandbox is restarted (at most
-config.MAX_RESTARTS times) and the whole submission has a wall-time budget.
+settings.max_restarts times) and the whole submission has a wall-time budget.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import autograder
 
 from .. import config
+from ..config import Settings
 from ..load import Source
 from .results import clip
 from ..sandbox import wire
@@ -26,8 +27,9 @@ class StudentCodeError(Exception):
     """A call into student code that gave no usable value; str() is the student-facing message."""
 
 
-def sandbox_settings(extra_hide: list[Path] = ()) -> SandboxSettings:
-    """Hide the graders, the reference solutions, the kit's checkout and homes; keep Python."""
+def sandbox_settings(extra_hide: list[Path] = (), settings: Settings = Settings()) -> SandboxSettings:
+    """Hide the graders, the reference solutions, the kit's checkout and homes; keep Python;
+    settings' limits."""
     package = Path(autograder.__file__).resolve().parent
     hidden = [Path("/root"), Path("/home"), config.SOLUTIONS_DIR, config.EXERCISES_DIR]
     if (package.parent / "pyproject.toml").exists():  # a source checkout: hide all of it
@@ -35,16 +37,17 @@ def sandbox_settings(extra_hide: list[Path] = ()) -> SandboxSettings:
     keep = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), package}
     # Absolute: the sandbox resolves paths from /, where a relative "." would hide everything.
     hide = [p.resolve() for p in [*hidden, *map(Path, extra_hide)]]
-    return SandboxSettings(hide=[str(p) for p in hide if p != Path("/")],
-                           keep=sorted(str(p.resolve()) for p in keep))
+    return SandboxSettings.of(settings, hide=[str(p) for p in hide if p != Path("/")],
+                              keep=sorted(str(p.resolve()) for p in keep))
 
 
 class StudentCode:
-    def __init__(self, source: Source, zygote: Zygote, settings: SandboxSettings,
-                 timeouts: Mapping[str, float] | None = None):
+    def __init__(self, source: Source, zygote: Zygote, sandbox: SandboxSettings,
+                 timeouts: Mapping[str, float] | None = None, settings: Settings = Settings()):
         self.source = source
         self.timeouts = dict(timeouts or {})  # seconds per function, where the exercise allows more
         self.zygote = zygote
+        self.sandbox = sandbox
         self.settings = settings
         self.problems: list[str] = list(source.problems)
         self.limits: list[str] = list(source.limits)  # every limit hit, for the class summary
@@ -104,7 +107,7 @@ class StudentCode:
         blobs: list[bytes] = []
         message = {"op": "call", "target": target, "args": wire.encode(list(args), blobs),
                    "kwargs": wire.encode(dict(kwargs), blobs), **flags}
-        timeout = self.timeouts.get(function, config.CALL_TIMEOUT_S)
+        timeout = self.timeouts.get(function, self.settings.call_timeout_s)
         started = time.monotonic()
         try:
             allowed = min(timeout, self._budget_left())
@@ -122,7 +125,7 @@ class StudentCode:
             self._spent += time.monotonic() - started
         if not reply.get("ok"):
             error = reply.get("error")
-            raise StudentCodeError(_error_message(label, error if isinstance(error, dict) else {}))
+            raise StudentCodeError(_error_message(label, error if isinstance(error, dict) else {}, self.settings))
         try:
             value = wire.decode(reply.get("value"), reply_blobs)
             returned_args = wire.decode(reply.get("args", []), reply_blobs)
@@ -133,12 +136,12 @@ class StudentCode:
         return value, returned_args
 
     def _budget_left(self) -> float:
-        left = config.SUBMISSION_BUDGET_S - self._spent
+        left = self.settings.submission_budget_s - self._spent
         if left <= 0:
             if not self._fatal:
                 self.limits.append("time budget used up")
             self._fatal = self._fatal or (f"the submission used up its time budget of "
-                                          f"{config.SUBMISSION_BUDGET_S:g} s; later tests were not run")
+                                          f"{self.settings.submission_budget_s:g} s; later tests were not run")
             self._stop()
             raise StudentCodeError(self._fatal)
         return left
@@ -147,7 +150,7 @@ class StudentCode:
         while self._process is None:
             if self._fatal:
                 raise StudentCodeError(self._fatal)
-            if self._starts > config.MAX_RESTARTS:
+            if self._starts > self.settings.max_restarts:
                 self._fatal = "the submission's process failed too often; later tests were not run"
                 self.limits.append("restart limit reached")
                 raise StudentCodeError(self._fatal)
@@ -158,8 +161,8 @@ class StudentCode:
         """Spawn a sandbox and run the submission's cells in it, skipping cells that hung before."""
         self._starts += 1
         self._generation += 1
-        timeout = min(config.LOAD_TIMEOUT_S, self._budget_left())  # before spawning: nothing to leak
-        process = SandboxProcess(self.zygote, self.settings)
+        timeout = min(self.settings.load_timeout_s, self._budget_left())  # before spawning: nothing to leak
+        process = SandboxProcess(self.zygote, self.sandbox)
         current = {"cell": None}
         message = {"op": "load", "cells": self.source.cells, "skip": sorted(self._skip),
                    "module_name": self.source.module_name}
@@ -167,14 +170,14 @@ class StudentCode:
         try:
             reply, _ = process.request(message, timeout=timeout,
                                        on_progress=lambda m: current.update(cell=m.get("progress")))
-            cell_errors = _load_report(reply)
+            cell_errors = _load_report(reply, self.settings.max_problems)
         except SandboxFailure as failure:
             self._collect_output(process)
             process.close()
             cell = current["cell"]
             self.limits.append(f"{failure.kind} while running cell {cell}")
             if failure.kind == "timeout":
-                what = f"did not finish within {config.LOAD_TIMEOUT_S:g} s"
+                what = f"did not finish within {self.settings.load_timeout_s:g} s"
             else:
                 what = f"stopped the process: it {failure.detail}"
             if cell is None or len(self.source.cells) == 1:
@@ -206,27 +209,27 @@ class StudentCode:
         process.kill()
         process.output.join(timeout=1)
         self._outputs.append(process.output.text())
-        if process.output.total > config.OUTPUT_KEEP_BYTES:
+        if process.output.total > self.sandbox.output_keep_bytes:
             self.limits.append(f"printed {process.output.total} bytes (only the first "
-                               f"{config.OUTPUT_KEEP_BYTES} are kept)")
+                               f"{self.sandbox.output_keep_bytes} are kept)")
 
 
-def _load_report(reply: dict) -> list[dict]:
+def _load_report(reply: dict, max_errors: int) -> list[dict]:
     """The cell errors a load reply reports; the submission may have forged the reply."""
     errors = reply.get("cell_errors", [])
     if not (isinstance(errors, list) and all(isinstance(e, dict) for e in errors)):
         raise SandboxFailure("garbage", "sent an unreadable reply (not a report of the cells it ran)")
-    return errors[:config.MAX_PROBLEMS]
+    return errors[:max_errors]
 
 
-def _error_message(label: str, error: dict) -> str:
+def _error_message(label: str, error: dict, settings: Settings) -> str:
     """What an error reply says, each of its fields cut: the submission may have forged it."""
     kind = error.get("kind")
     if not kind and not error.get("type"):  # e.g. a reply the submission forged
         return f"{label} failed without saying how (its reply held no error)"
     name = clip(error.get("name", label), config.MAX_NAME_CHARS)
     type_name = clip(error.get("type"), config.MAX_NAME_CHARS)
-    message = clip(error.get("message"), config.MAX_ERROR_MESSAGE_CHARS)
+    message = clip(error.get("message"), settings.max_error_message_chars)
     if kind == "missing":
         return f"your submission does not define {name}"
     if kind == "not_callable":
@@ -235,5 +238,6 @@ def _error_message(label: str, error: dict) -> str:
         return f"what {label} returned could not be sent back: {type_name}: {message}"
     if type_name == "NotImplementedError":
         return f"{label} is not implemented yet (it raises NotImplementedError)"
-    trace = clip(str(error.get("traceback", ""))[-config.MAX_TRACEBACK_CHARS:], config.MAX_TRACEBACK_CHARS).rstrip()
+    cut = settings.max_traceback_chars
+    trace = clip(str(error.get("traceback", ""))[-cut:], cut).rstrip()
     return f"{label} raised {type_name}: {message}" + (f"\n{trace}" if trace else "")

@@ -66,7 +66,7 @@ class _IPythonStub:
         return lambda *args, **kwargs: None
 
 
-def _student_traceback(error: BaseException) -> str:
+def _student_traceback(error: BaseException, limit: int) -> str:
     """The exception with only the frames of the submission's own code."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell")]
     lines = traceback.format_list(frames[-5:])
@@ -74,22 +74,24 @@ def _student_traceback(error: BaseException) -> str:
         last = traceback.format_exception_only(type(error), error)
     except Exception:  # a hostile __str__
         last = [type(error).__name__ + "\n"]
-    return ("".join(lines) + "".join(last))[-config.MAX_TRACEBACK_CHARS:]
+    return ("".join(lines) + "".join(last))[-limit:]
 
 
-def _describe(error: BaseException) -> dict:
+def _describe(error: BaseException, message_chars: int, traceback_chars: int) -> dict:
     try:
-        message = str(error)[:config.MAX_ERROR_MESSAGE_CHARS]
+        message = str(error)[:message_chars]
     except Exception:
         message = ""
     return {"kind": "exception", "type": type(error).__name__[:config.MAX_NAME_CHARS], "message": message,
-            "traceback": _student_traceback(error)}
+            "traceback": _student_traceback(error, traceback_chars)}
 
 
 class Child:
-    def __init__(self, sock: socket.socket, max_bytes: int):
+    def __init__(self, sock: socket.socket, max_bytes: int, message_chars: int, traceback_chars: int):
+        """message_chars, traceback_chars: an exception's message and traceback are cut here already."""
         self.sock = sock
         self.max_bytes = max_bytes
+        self._cuts = (message_chars, traceback_chars)
         self.module = types.ModuleType("__main__")
         self.namespace = self.module.__dict__
         self.handles: dict[int, Any] = {}
@@ -110,7 +112,7 @@ class Child:
             try:
                 exec(compile(code, filename, "exec"), self.namespace)
             except BaseException as error:  # SystemExit, KeyboardInterrupt too: a cell's failure
-                cell_errors.append({"cell": index, **_describe(error)})
+                cell_errors.append({"cell": index, **_describe(error, *self._cuts)})
             finally:
                 _flush()
         return {"ok": True, "cell_errors": cell_errors}
@@ -141,7 +143,7 @@ class Child:
             try:
                 result = function(*args, **kwargs)
             except BaseException as error:
-                return {"ok": False, "error": _describe(error)}, []
+                return {"ok": False, "error": _describe(error, *self._cuts)}, []
             finally:
                 _flush()
         out_blobs: list[bytes] = []
@@ -166,7 +168,7 @@ class Child:
                 else:
                     reply, out = self.call(message, blobs)
             except BaseException as error:  # e.g. a value that cannot be encoded
-                reply, out = {"ok": False, "error": {"kind": "internal", **_describe(error)}}, []
+                reply, out = {"ok": False, "error": {"kind": "internal", **_describe(error, *self._cuts)}}, []
             wire.send(self.sock, reply, out)
 
 

@@ -10,6 +10,7 @@ import time
 from typing import Callable
 
 from .. import config
+from ..config import Settings
 from . import wire
 from .zygote import SandboxSettings, Zygote, read_status
 
@@ -69,7 +70,7 @@ class SandboxProcess:
     def __init__(self, zygote: Zygote, settings: SandboxSettings):
         self.settings = settings
         self.sock, out_fd, self._status_fd = zygote.spawn(settings)
-        self.output = OutputCapture(out_fd, config.OUTPUT_KEEP_BYTES)
+        self.output = OutputCapture(out_fd, settings.output_keep_bytes)
         self.pid = self._read_pid()
         self.alive = True
 
@@ -79,7 +80,7 @@ class SandboxProcess:
             raise SandboxFailure("died", "could not be started")
         return status[1]
 
-    def request(self, message: dict, blobs: list[bytes] = (), timeout: float = config.CALL_TIMEOUT_S,
+    def request(self, message: dict, blobs: list[bytes] = (), timeout: float = Settings.call_timeout_s,
                 on_progress: Callable[[dict], None] | None = None) -> tuple[dict, list[bytes]]:
         """Send one request and wait for its reply; raises SandboxFailure (and kills) otherwise."""
         if not self.alive:

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, replace
 
 from .. import config
+from ..config import Settings
 
 _STATUS = struct.Struct(">qq")  # (kind, value): kind 0 = pid, 1 = wait status
 
@@ -31,17 +32,29 @@ ZYGOTE_ENVIRONMENT = ("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "HOME", "LANG", "
 
 @dataclass
 class SandboxSettings:
-    """What a sandbox is allowed; sent with every spawn request."""
+    """What a sandbox is allowed; sent with every spawn request (defaults: `Settings()`'s)."""
 
     hide: list[str] = field(default_factory=list)   # paths covered by an empty tmpfs
     keep: list[str] = field(default_factory=list)   # paths under hidden ones that stay visible
-    uid: int = config.SANDBOX_UID
-    cpu_seconds: int = config.CPU_LIMIT_S
-    memory_headroom: int = config.MEMORY_HEADROOM_BYTES
-    max_processes: int = config.MAX_PROCESSES
-    max_file_bytes: int = config.MAX_FILE_BYTES
-    scratch_bytes: int = config.SCRATCH_BYTES
-    max_message_bytes: int = config.MAX_MESSAGE_BYTES
+    uid: int = Settings.sandbox_uid
+    cpu_seconds: int = Settings.cpu_limit_s
+    memory_headroom: int = Settings.memory_headroom_bytes
+    max_processes: int = Settings.max_processes
+    max_file_bytes: int = Settings.max_file_bytes
+    scratch_bytes: int = Settings.scratch_bytes
+    max_message_bytes: int = Settings.max_message_bytes
+    output_keep_bytes: int = Settings.output_keep_bytes  # trusted side: what is kept of its output
+    max_error_message_chars: int = Settings.max_error_message_chars  # cut in the sandbox already
+    max_traceback_chars: int = Settings.max_traceback_chars
+
+    @classmethod
+    def of(cls, settings: Settings, hide: list[str], keep: list[str]) -> "SandboxSettings":
+        return cls(hide=hide, keep=keep, uid=settings.sandbox_uid, cpu_seconds=settings.cpu_limit_s,
+                   memory_headroom=settings.memory_headroom_bytes, max_processes=settings.max_processes,
+                   max_file_bytes=settings.max_file_bytes, scratch_bytes=settings.scratch_bytes,
+                   max_message_bytes=settings.max_message_bytes, output_keep_bytes=settings.output_keep_bytes,
+                   max_error_message_chars=settings.max_error_message_chars,
+                   max_traceback_chars=settings.max_traceback_chars)
 
 
 # ------------------------------------------------------------------------ trusted side
@@ -49,15 +62,16 @@ class SandboxSettings:
 class Zygote:
     """The trusted side's handle on one zygote process."""
 
-    def __init__(self, uid: int | None = None) -> None:
-        """uid: the sandbox user of this zygote's sandboxes (parallel workers each take their own)."""
+    def __init__(self, uid: int | None = None, settings: Settings = Settings()) -> None:
+        """uid: the sandbox user of this zygote's sandboxes (parallel workers each take their own);
+        settings: its sandbox_namespaces is what isolation is tried."""
         self.uid = uid
         self._control, theirs = socket.socketpair()
         # Its stderr goes to a file, not to ours: in a Jupyter kernel (nbgrader) any stderr output
         # would cost the grading cell its points.
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), config.SANDBOX_NAMESPACES],
+            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), settings.sandbox_namespaces],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
             cwd="/", env={k: v for k, v in os.environ.items() if k in ZYGOTE_ENVIRONMENT},
         )
@@ -163,7 +177,7 @@ def _run_sandbox(settings: SandboxSettings, sock_fd: int, out_fd: int, mode: "Mo
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sock = socket.socket(fileno=isolation.SOCKET_FD)
-    Child(sock, settings.max_message_bytes).serve()
+    Child(sock, settings.max_message_bytes, settings.max_error_message_chars, settings.max_traceback_chars).serve()
 
 
 def _private_scratch(owner: int | None) -> str:
