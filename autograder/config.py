@@ -37,6 +37,9 @@ MAX_TRACEBACK_CHARS = 2000     # ... and the end of its traceback (student frame
 MAX_PROBLEM_CHARS = 1000       # one loading problem or limit hit
 MAX_PROBLEMS = 20              # loading problems (and limits hit) kept per exercise
 MAX_OUTPUT_CHARS = 2 * OUTPUT_KEEP_BYTES  # what a submission printed, over all its restarts
+MAX_CURVE_SERIES = 8           # series of a curve a grader recorded (reports draw up to this many) ...
+MAX_CURVE_POINTS = 10_000      # ... values in each ...
+MAX_CURVE_TEXT_CHARS = 120     # ... and characters of its title, axis labels and series labels
 # "auto": the full sandbox where the host allows it (root with CAP_SYS_ADMIN), else limited;
 # "off": always limited (see the README's security section for what each enforces).
 SANDBOX_NAMESPACES = os.environ.get("AUTOGRADER_SANDBOX_NAMESPACES", "auto")
