@@ -243,10 +243,13 @@ def test_feedback_links_back_to_the_summary_and_to_the_graded_file(tmp_path):
         assert graded.resolve() in resolved, targets
         assert (tmp_path / "out" / ("summary" + path.suffix)).resolve() in resolved, targets
     assert_self_contained(tmp_path / "out" / "students" / "eve" / "feedback.html")
-    graded.unlink()  # the file is gone: the page names it but links nowhere
-    classroom.write_class_reports({"eve": report}, tmp_path / "out")
-    page = load(tmp_path / "out" / "students" / "eve" / "feedback.html")
-    assert "numpy_rnn.ipynb" in page.all_text and not any("ipynb" in t for t in page.links())
+    graded.unlink()  # the file is gone, or a link: the page names it but links nowhere
+    for present in (False, True):
+        if present:
+            graded.symlink_to("/etc/passwd")
+        classroom.write_class_reports({"eve": report}, tmp_path / "out")
+        page = load(tmp_path / "out" / "students" / "eve" / "feedback.html")
+        assert "numpy_rnn.ipynb" in page.all_text and not any("ipynb" in t or "passwd" in t for t in page.links())
 
 
 def test_feedback_says_an_identical_message_once(tmp_path):

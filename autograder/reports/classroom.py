@@ -67,12 +67,13 @@ def curve_file(exercise: str) -> str:
 
 
 def _file_link(submission: str, folder: Path) -> str:
-    """The graded file relative to the student's folder, or "" when it is not a file there now."""
+    """The graded file relative to the student's folder, or "" when it is not a regular file there now
+    (a link is never followed: the page points where the file was graded, nowhere else)."""
     try:
-        path = Path(submission).resolve()
-        if not path.is_file():
+        path = Path(os.path.abspath(submission))
+        if path.is_symlink() or not path.is_file():
             return ""
-        relative = os.path.relpath(path, folder.resolve())
+        relative = os.path.relpath(path, os.path.abspath(folder))
     except (OSError, ValueError):
         return ""
     return url(*Path(relative).parts)
