@@ -350,6 +350,9 @@ def test_summary_names_misconceptions_across_the_class(out):
     assert "2 students: the recurrent weight is transposed: your states equal what Wh.T @ h gives" in text
     assert "<code>Wh.T @ h</code>" in (out / "summary.html").read_text()
     assert "2 students: the recurrent weight is transposed" in (out / "summary.md").read_text()
+    for name in ("feedback.html", "feedback.md"):  # and on the student's own page
+        assert "Likely mistake: the recurrent weight is transposed" in (student_dir(out, "dee") / name).read_text()
+    assert "Likely mistake" not in (student_dir(out, "ben") / "feedback.html").read_text()
 
 
 def test_summary_collapses_not_attempted_and_leaves_them_out_of_failures(out):
