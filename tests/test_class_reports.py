@@ -485,6 +485,10 @@ def test_odd_values_still_plot(tmp_path):
                          "flat": [0.0] * 50, "extreme": [-1e308, 1e308]}.items():
         plots.curve_plot(curves.read_curve(loss_curve(losses, reference)), tmp_path / f"{name}.png")
         assert_real_plot(image(tmp_path / f"{name}.png"))
+    odd_text = loss_curve([1.0, 0.5]) | {"title": r"$\frac{ unclosed$", "x_label": "a\x1b[31m$", "y_label": "$$"}
+    odd_text["series"][0]["label"] = "50% $_{x$"  # mathtext that would not parse: shown as text
+    plots.curve_plot(curves.read_curve(odd_text), tmp_path / "text.png")
+    assert_real_plot(image(tmp_path / "text.png"))
     plots.score_histogram([], 0, tmp_path / "empty.png")
     assert image(tmp_path / "empty.png").shape[1] >= 400
 

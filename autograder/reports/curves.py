@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from autograder import config
 from autograder.grading.results import ExerciseResult
+from autograder.reports.templating import clean
 
 KEY = "curve"  # the key of ExerciseResult.data the graders record it under
 ROLES = ("student", "reference")
@@ -44,7 +45,7 @@ class Curve:
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise BadCurve(f"{what} is a {type(value).__name__}, not text")
-    text = " ".join(value.split())
+    text = " ".join(clean(value).split())
     if len(text) > config.MAX_CURVE_TEXT_CHARS:
         text = text[:config.MAX_CURVE_TEXT_CHARS - 1] + "…"
     return text

@@ -76,6 +76,11 @@ def _figure(size=SIZE_IN):
     return figure, canvas, axes
 
 
+def _plain(text: str) -> str:
+    """`text` shown as it is: a '$' would start matplotlib's mathtext (and may not parse)."""
+    return text.replace("$", r"\$")
+
+
 def _title(axes, text: str) -> None:
     axes.set_title(text, loc="left", fontsize=11, fontweight="bold")
 
@@ -136,9 +141,9 @@ class _CurveCanvas:
             axes.set_yscale("log")
         axes.set_xlim(0, steps + 1)
         axes.set_ylim(lo, hi)
-        axes.set_xlabel(x_label)
-        axes.set_ylabel(y_label + (" (log scale)" if log else ""))
-        _title(axes, title)
+        axes.set_xlabel(_plain(x_label))
+        axes.set_ylabel(_plain(y_label + (" (log scale)" if log else "")))
+        _title(axes, _plain(title))
         # Animated artists are left out of canvas.draw(): they are drawn per result over the background,
         # the references last so that they still show (dashed) where a student's curve is the same.
         used = {role: 0 for role in COLOURS}
@@ -147,7 +152,7 @@ class _CurveCanvas:
             colour = COLOURS[role][used[role] % len(COLOURS[role])]
             used[role] += 1
             style = {"linestyle": "--", "linewidth": 1.6} if role == "reference" else {"linewidth": 2.2}
-            (line,) = axes.plot([], [], color=colour, label=label, animated=True, **style)
+            (line,) = axes.plot([], [], color=colour, label=_plain(label), animated=True, **style)
             self.lines.append(line)
         self.note = axes.text(0.01, 0.03, "", transform=axes.transAxes, fontsize=9, color=MEAN_COLOUR, va="bottom",
                               animated=True)
@@ -183,10 +188,10 @@ def curve_plot(curve: Curve, path: Path) -> None:
         hidden = sum(math.isnan(v) for v in shown)
         outside = sum(not math.isnan(v) and not lo <= v <= hi for v in shown)
         if hidden:
-            notes.append(f"{s.label}: {hidden} of {len(shown)} values are not "
+            notes.append(f"{_plain(s.label)}: {hidden} of {len(shown)} values are not "
                          f"{'positive ' if log else ''}finite numbers: not shown")
         if outside:
-            notes.append(f"{s.label}: {outside} values lie outside {lo:g}..{hi:g}: cut off")
+            notes.append(f"{_plain(s.label)}: {outside} values lie outside {lo:g}..{hi:g}: cut off")
     legend = tuple((s.label, s.role) for s in curve.series)
     with _lock:
         _curve_canvas(curve.title, curve.x_label, curve.y_label, legend, curve.steps, log, lo, hi).save(
