@@ -207,3 +207,10 @@ def test_a_real_grading_records_a_curve_the_feedback_page_draws(browser, graded)
     open_page(browser, folder / "feedback.html")
     images = browser.find_elements(By.CSS_SELECTOR, "figure img")
     assert images and images[0].get_property("naturalWidth") > 0
+
+
+def test_ci_installs_the_browser_only_when_missing_and_ends_with_make_test():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert script.rstrip().splitlines()[-1] == "make test"
+    assert "apt-get install -y -q chromium chromium-driver" in script
+    assert f"[ ! -x {CHROMIUM} ] || [ ! -x {CHROMEDRIVER} ]" in script  # quick when installed
