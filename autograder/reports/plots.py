@@ -27,6 +27,7 @@ from autograder.files import write_atomically
 from autograder.reports.curves import Curve
 
 EXPONENTS = (-30, 30)        # the y axis never spans more than 1e-30 .. 1e30
+LOG_SPAN = 20.0              # positive values spanning more than this factor are drawn on a log scale
 
 SIZE_IN = (7.2, 3.6)         # at DPI: 720 x 360 pixels
 DPI = 100
@@ -35,7 +36,6 @@ REFERENCE_COLOUR = "#ea580c"   # blue and orange: told apart with any colour vis
 # Further series of a role (a curve may hold several): same families, darker.
 COLOURS = {"student": (STUDENT_COLOUR, "#7c3aed", "#0e7490", "#1e3a8a"),
            "reference": (REFERENCE_COLOUR, "#a16207", "#be123c", "#7c2d12")}
-LOG_SPAN = 20.0              # positive values spanning more than this factor are drawn on a log scale
 MUTED_COLOUR = "#6b7280"
 MEAN_COLOUR = "#b91c1c"
 MEDIAN_COLOUR = "#111827"
