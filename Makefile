@@ -7,11 +7,11 @@ SETUP  := $(VENV)/.setup-done
 
 # torch is installed first and pinned exactly: any looser request may pull a multi-GB CUDA build.
 $(SETUP): pyproject.toml
-	@echo "Setting up $(VENV): torch 2.13.0 (CPU only, about 750 MB), nbgrader, JupyterLab, Dask and the kit."
+	@echo "Setting up $(VENV): torch 2.13.0 (CPU only, about 750 MB), nbgrader, JupyterLab, Dask, Selenium and the kit."
 	@echo "This takes about 2-3 minutes on a fresh machine and prints little while pip works."
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci,cluster]'
+	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci,cluster,browser]'
 	touch $(SETUP)
 
 # Grades the bundled example class (reference, untouched stubs, realistic bugs) into out/demo.

@@ -117,6 +117,10 @@ MAX_REPLY_ELEMENTS = 2**22     # array elements in one reply, all arrays togethe
 MAX_SIZE_IN_CONFIG = 4096      # a module size (input_size, hidden_size, num_layers ...) above this is refused
 MAX_MODULE_PARAMETERS = 2**21  # parameters of one module rebuilt by a grader, from its configuration
 MAX_NAME_CHARS = 100           # an exception's type name or a function name quoted from a reply
+# --- a curve a grader recorded (reports/curves.py checks it before drawing) ---
+MAX_CURVE_SERIES = 8           # series of a curve a grader recorded (reports draw up to this many) ...
+MAX_CURVE_POINTS = 10_000      # ... values in each ...
+MAX_CURVE_TEXT_CHARS = 120     # ... and characters of its title, axis labels and series labels
 
 # --- reading submitted files and folders (submitted_files.py) ---
 MAX_SOURCE_BYTES = 20 * MiB    # a notebook or .py file larger than this is refused before it is read

@@ -1,49 +1,71 @@
 """Class reports written from real result objects: every file exists, the gradebook agrees with the
-students' results, pages are escaped and self-contained, links resolve, and the PNGs are real plots."""
+students' results, pages are escaped and self-contained, links resolve, the summary groups who failed
+what, and the PNGs are real plots of the curves the graders recorded."""
 from __future__ import annotations
 
 import csv
 import json
 import math
+import re
 import shutil
+import tomllib
 from html.parser import HTMLParser
+from importlib.metadata import version
 from pathlib import Path
 import os
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import numpy as np
 import pytest
+from packaging.requirements import Requirement
 
+from autograder.exercises import names as exercise_names
 from autograder.grading.results import ExerciseResult, Report
 from autograder.grading.results import TestResult as TResult  # a Test* name would be collected
-from autograder.reports import classroom, plots
-from autograder.reports.html import percent
+from autograder.reports import classroom, curves, plots, templating
+from autograder.reports.templating import percent
 
 import matplotlib.image as matplotlib_image  # noqa: E402  (the `reports` extra, which `make test` installs)
 
+ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert('x')</script>"
 MESSAGE = f'expected shape (3, 4) & got (4, 3): {SCRIPT} "quoted"\nsecond line & more'
 LIMIT = "timeout in rnn_forward"
 FLOOD = "printed 52428800 bytes (limit 16 KiB) <flood> & more"
 PROBLEM = "cell 4 raised NameError: name 'np' is not defined"
 ODD = "o'neil & co #1"  # a student id that needs escaping in HTML and quoting in URLs
+STUB = "{} is not implemented yet (it raises NotImplementedError)"
+TRANSPOSED = "the recurrent weight is transposed: your states equal what `Wh.T @ h` gives"
 
 
-def _test(ex: str, name: str, description: str, max_score: float, passed: bool, message: str = "") -> TResult:
+def _test(ex: str, name: str, description: str, max_score: float, passed: bool, message: str = "",
+          misconception: str = "") -> TResult:
     return TResult(exercise=ex, name=name, description=description, max_score=max_score,
-                   score=max_score if passed else 0, passed=passed, message="" if passed else message)
+                   score=max_score if passed else 0, passed=passed, message="" if passed else message,
+                   misconception="" if passed else misconception)
 
 
-def numpy_rnn(*passed: bool, limits=(), seconds=1.0, message="wrong") -> ExerciseResult:
+def numpy_rnn(*passed: bool, limits=(), seconds=1.0, message="wrong", misconception="", submission=None,
+              data=None) -> ExerciseResult:
     a, b = passed
-    return ExerciseResult("numpy_rnn", "submitted/x/numpy_rnn.ipynb", tests=[
-        _test("numpy_rnn", "test_rnn_forward_shape", "rnn_forward returns (T, N, H)", 2, a, message),
-        _test("numpy_rnn", "test_rnn_forward_uses_h0", "rnn_forward uses h0 & <its> input", 3, b, message),
-    ], limits=list(limits), seconds=seconds)
+    return ExerciseResult("numpy_rnn", submission or "submitted/x/numpy_rnn.ipynb", tests=[
+        _test("numpy_rnn", "test_rnn_forward_shape", "`rnn_forward` returns (T, N, H)", 2, a, message,
+              misconception),
+        _test("numpy_rnn", "test_rnn_forward_uses_h0", "rnn_forward uses h0 & <its> input", 3, b, message,
+              misconception),
+    ], limits=list(limits), seconds=seconds, data=data or {})
 
 
-def char_rnn(passed: bool, losses=None, problems=(), seconds=5.0) -> ExerciseResult:
-    data = {"training_losses": losses} if losses is not None else {}
+def loss_curve(student: list[float], reference: list[float] | None = None) -> dict:
+    """A curve as the data contract has it: the grader recorded both series."""
+    reference = reference or [2.0 * math.exp(-epoch / 10) + 0.002 for epoch in range(100)]
+    return {"title": "Training loss (seed 0)", "x_label": "epoch", "y_label": "cross-entropy loss",
+            "series": [{"label": "your train_char_rnn()", "role": "student", "values": student},
+                       {"label": "reference", "role": "reference", "values": reference}]}
+
+
+def char_rnn(passed: bool, curve=None, problems=(), seconds=5.0) -> ExerciseResult:
+    data = {"curve": curve} if curve is not None else {}
     return ExerciseResult("char_rnn", "submitted/x/char_rnn.ipynb", tests=[
         _test("char_rnn", "test_train_learns_apple", "train_char_rnn learns 'apple' -> 'pple!'", 5, passed,
               "after train_char_rnn(...) the net predicts 'ppppp'"),
@@ -51,15 +73,27 @@ def char_rnn(passed: bool, losses=None, problems=(), seconds=5.0) -> ExerciseRes
     ], problems=list(problems), data=data, seconds=seconds)
 
 
+def untouched(exercise: str, functions: list[str]) -> ExerciseResult:
+    """As the released stubs grade: every test fails on a function that raises NotImplementedError."""
+    return ExerciseResult(exercise, f"submitted/x/{exercise}.ipynb", tests=[
+        _test(exercise, f"test_{f}_{i}", f"{f} behaviour {i}", 1, False, STUB.format(f))
+        for f in functions for i in range(3)])
+
+
 STUDENT_LOSSES = [2.0 * math.exp(-epoch / 15) + 0.01 for epoch in range(100)]
 
 REPORTS = {
-    "ada": Report("ada", [numpy_rnn(True, True, seconds=0.5), char_rnn(True, STUDENT_LOSSES, seconds=7.5)]),
+    "ada": Report("ada", [numpy_rnn(True, True, seconds=0.5), char_rnn(True, loss_curve(STUDENT_LOSSES), seconds=7.5)]),
     "ben": Report("ben", [numpy_rnn(False, True, message=MESSAGE, seconds=2.0), char_rnn(False, seconds=3.0)]),
-    "cy": Report("cy", [numpy_rnn(False, False, limits=[LIMIT, FLOOD], seconds=31.0),
+    "cy": Report("cy", [numpy_rnn(False, False, limits=[LIMIT, FLOOD], seconds=31.0,
+                                  message="rnn_forward: row 1 differs (largest difference 0.25)",
+                                  misconception=TRANSPOSED),
                         char_rnn(False, problems=[PROBLEM, "your submission does not define train_char_rnn"],
                                  seconds=0.2)]),
-    ODD: Report(ODD, [numpy_rnn(True, True, seconds=1.5), char_rnn(True, [0.5] * 100, seconds=4.0)]),
+    "dee": Report("dee", [numpy_rnn(False, True, message="rnn_forward: row 1 differs (largest difference 0.31)",
+                                    misconception=TRANSPOSED),
+                          untouched("char_rnn", ["build_vocab", "train_char_rnn"])]),
+    ODD: Report(ODD, [numpy_rnn(True, True, seconds=1.5), char_rnn(True, loss_curve([0.5] * 100), seconds=4.0)]),
 }
 WITH_PLOT = {"ada", ODD}
 
@@ -154,8 +188,10 @@ def test_every_report_file_exists(out):
         folder = student_dir(out, student)
         for name in ("results.json", "feedback.md", "feedback.html"):
             assert (folder / name).is_file(), (student, name)
-        assert (folder / "loss.png").is_file() == (student in WITH_PLOT), student
+        assert (folder / "curve-char_rnn.png").is_file() == (student in WITH_PLOT), student
+        assert not (folder / "loss.png").exists()
     assert {p.name for p in (out / "students").iterdir()} == set(REPORTS)
+    assert not list(out.glob(".*")), "nothing cached: reports compute nothing"
 
 
 def test_gradebook_agrees_with_every_students_results(out):
@@ -171,7 +207,7 @@ def test_gradebook_agrees_with_every_students_results(out):
         for e in report.exercises:
             assert float(row[e.exercise]) == e.score
         assert float(row["total"]) == sum(float(row[e.exercise]) for e in report.exercises)
-    assert [float(row["total"]) for row in rows] == [11, 4, 1, 11]  # ada, ben, cy, o'neil: by hand
+    assert [float(row["total"]) for row in rows] == [11, 4, 1, 3, 11]  # ada, ben, cy, dee, o'neil: by hand
 
 
 # --- feedback pages ---
@@ -179,23 +215,69 @@ def test_gradebook_agrees_with_every_students_results(out):
 def test_feedback_html_escapes_messages_and_lists_every_test(out):
     path = student_dir(out, "ben") / "feedback.html"
     text = path.read_text(encoding="utf-8")
-    assert "&lt;script&gt;" in text and "&amp;" in text
+    assert "&lt;script&gt;" in text and "&amp;" in text and SCRIPT not in text
     page = Page(text)
     assert MESSAGE in page.all_text  # escaped, so it reads back exactly as the grader wrote it
     assert_self_contained(path)
     rows = [row for rows in page.rows.values() for row in rows if len(row) == 3 and row[0] in ("✓", "✗")]
-    tests = REPORTS["ben"].tests
+    tests = sorted(REPORTS["ben"].tests, key=lambda t: exercise_names().index(t.exercise))  # the unit's order
     assert len(rows) == len(tests) == 4
     for (mark, cell, pts), t in zip(rows, tests):
         assert mark == ("✓" if t.passed else "✗") and pts == f"{t.score:g} / {t.max_score:g}"
-        assert cell.startswith(t.description) and (t.passed or cell.endswith(t.message)), cell
+        assert cell.startswith(t.description.replace("`", "")) and (t.passed or cell.endswith(t.message)), cell
     assert [t for t, _ in page.tags].count("pre") == sum(not t.passed for t in REPORTS["ben"].tests)
     assert "Total 4 / 11" in page.all_text
 
 
-def test_feedback_html_shows_the_loss_plot_problems_and_limits(out):
+def test_feedback_links_back_to_the_summary_and_to_the_graded_file(tmp_path):
+    graded = tmp_path / "submitted" / "eve" / "numpy_rnn.ipynb"
+    graded.parent.mkdir(parents=True)
+    graded.write_text("{}")
+    report = Report("eve", [numpy_rnn(True, False, submission=str(graded))])
+    classroom.write_class_reports({"eve": report}, tmp_path / "out")
+    for name in ("feedback.html", "feedback.md"):
+        path = tmp_path / "out" / "students" / "eve" / name
+        text = path.read_text()
+        targets = Page(text).links() if name.endswith(".html") else re.findall(r"\]\(([^)]+)\)", text)
+        resolved = {(path.parent / unquote(t)).resolve() for t in targets}
+        assert graded.resolve() in resolved, targets
+        assert (tmp_path / "out" / ("summary" + path.suffix)).resolve() in resolved, targets
+    assert_self_contained(tmp_path / "out" / "students" / "eve" / "feedback.html")
+    graded.unlink()  # the file is gone, or a link: the page names it but links nowhere
+    for present in (False, True):
+        if present:
+            graded.symlink_to("/etc/passwd")
+        classroom.write_class_reports({"eve": report}, tmp_path / "out")
+        page = load(tmp_path / "out" / "students" / "eve" / "feedback.html")
+        assert "numpy_rnn.ipynb" in page.all_text and not any("ipynb" in t or "passwd" in t for t in page.links())
+
+
+def test_feedback_says_an_identical_message_once(tmp_path):
+    result = untouched("numpy_rnn", ["rnn_cell_step", "rnn_forward"])
+    result.tests[0] = _test("numpy_rnn", "test_init", "init_rnn_params works", 1, True)  # attempted
+    classroom.write_class_reports({"fay": Report("fay", [result])}, tmp_path)
+    page = load(tmp_path / "students" / "fay" / "feedback.html")
+    pres = [tag for tag, _ in page.tags].count("pre")
+    assert pres == 2, "one box per distinct message, not one per test"
+    assert page.all_text.count("Same failure as") == 3  # rnn_cell_step 2, rnn_forward 2 of 3 tests
+    md = (tmp_path / "students" / "fay" / "feedback.md").read_text()
+    assert md.count("```text") == 2 and md.count("same failure as") == 3
+
+
+def test_not_attempted_exercises_are_one_line(out):
+    page = load(student_dir(out, "dee") / "feedback.html")
+    text = page.all_text
+    assert "Not attempted: every test fails on a function that still raises NotImplementedError" in text
+    assert STUB.format("train_char_rnn") not in text, "no red box per test"
+    assert [t for t, _ in page.tags].count("pre") == 1, "numpy_rnn's one failure only"
+    md = (student_dir(out, "dee") / "feedback.md").read_text()
+    assert "(not attempted)" in md and "NotImplementedError)" not in md
+
+
+def test_feedback_html_shows_the_curve_problems_and_limits(out):
     ada = Page((student_dir(out, "ada") / "feedback.html").read_text())
-    assert ("img", "loss.png") in [(tag, a.get("src")) for tag, a in ada.tags]
+    assert ("img", "curve-char_rnn.png") in [(tag, a.get("src")) for tag, a in ada.tags]
+    assert "Training loss (seed 0): your train_char_rnn() against reference." in ada.all_text
     for student in REPORTS:
         path = student_dir(out, student) / "feedback.html"
         has_img = any(tag == "img" for tag, _ in load(path).tags)
@@ -209,34 +291,84 @@ def test_feedback_html_shows_the_loss_plot_problems_and_limits(out):
     assert "cell 4 raised NameError" in md
 
 
+def test_test_descriptions_show_code_not_backticks(out):
+    for path in [out / "summary.html", student_dir(out, "ben") / "feedback.html"]:
+        text = path.read_text()
+        assert "<code>rnn_forward</code> returns (T, N, H)" in text, path
+        assert "`" not in load(path).all_text.replace(MESSAGE, ""), path
+    assert "| `rnn_forward` returns (T, N, H) |" in (out / "summary.md").read_text()
+    assert "`rnn_forward` returns (T, N, H)" in (student_dir(out, "ben") / "feedback.md").read_text()
+
+
 # --- summary ---
 
-def test_summary_lists_every_test_with_its_pass_rate_worst_first(out):
+def test_summary_lists_every_test_in_notebook_order_with_its_pass_rate(out):
     path = out / "summary.html"
     assert_self_contained(path)
     page = load(path)
-    rows = page.section_rows("Tests by pass rate")[1:]  # below the header row
+    sections = [title for title in page.rows if title.startswith("Tests of ")]
+    assert sections == ["Tests of numpy_rnn", "Tests of char_rnn"]  # the registry's order
     expected = {}
     for report in REPORTS.values():
         for t in report.tests:
             passed, graded = expected.get((t.exercise, t.description), (0, 0))
             expected[(t.exercise, t.description)] = (passed + t.passed, graded + 1)
-    assert len(rows) == len(expected) == 4
-    for exercise, description, pts, rate, passed in rows:
-        p, n = expected[(exercise, description)]
-        assert rate == percent(p / n) and passed == f"{p} / {n}", (exercise, description)
-    assert [int(row[3].rstrip("%")) for row in rows] == [50, 50, 75, 100]
-    assert rows[0][:2] == ["numpy_rnn", "rnn_forward returns (T, N, H)"]  # ties: the graders' order
+    seen = []
+    for title in sections:
+        exercise = title.removeprefix("Tests of ")
+        for row in page.rows[title][1:]:
+            if len(row) != 4:
+                continue  # a test's failures, below it
+            description, pts, rate, passed = row
+            description = next(d for e, d in expected if e == exercise and d.replace("`", "") == description)
+            p, n = expected[(exercise, description)]
+            assert rate == percent(p / n) and passed == f"{p} / {n}", (exercise, description)
+            seen.append((exercise, description))
+    graders_order = [(t.exercise, t.description) for t in [*REPORTS["ada"].tests, *REPORTS["dee"].exercises[1].tests]]
+    assert seen == graders_order, "tests in the graders' (notebook's) order, not by pass rate"
     assert ("img", "histogram.png") in [(tag, a.get("src")) for tag, a in page.tags]
 
 
-def test_summary_lists_limits_and_the_slowest_submissions_linking_to_feedback(out):
+def test_summary_shows_who_failed_each_test_and_their_grouped_messages(out):
     page = load(out / "summary.html")
-    limits = page.section_rows("Sandbox limits hit")[1:]
-    assert limits == [["cy", "numpy_rnn", LIMIT + FLOOD]]  # the <br> between them holds no text
-    slowest = page.section_rows("Slowest submissions")[1:]
-    assert [row[:2] for row in slowest[:3]] == [["cy", "numpy_rnn"], ["ada", "char_rnn"], [ODD, "char_rnn"]]
-    assert slowest[0][2] == "31.0" and len(slowest) == 8  # every submission: there are fewer than 10
+    rows = page.rows["Tests of numpy_rnn"]
+    failures = [row for row in rows if len(row) == 1]
+    first = failures[0][0]  # `rnn_forward` returns (T, N, H): ben, cy and dee failed it
+    assert first.startswith("3 failed: ben, cy, dee"), first
+    # cy's and dee's messages differ only in a number: one group of 2, then ben's
+    assert "2× cy, dee (numbers differ between them; the first is shown)" in first
+    assert first.index("largest difference 0.25") < first.index(MESSAGE)
+    assert "1× ben" in first
+    text = (out / "summary.md").read_text()
+    assert "3 failed" in text and "**2×**" in text
+
+
+def test_summary_names_misconceptions_across_the_class(out):
+    page = load(out / "summary.html")
+    text = page.all_text
+    assert "Misconceptions" in text
+    assert "2 students: the recurrent weight is transposed: your states equal what Wh.T @ h gives" in text
+    assert "<code>Wh.T @ h</code>" in (out / "summary.html").read_text()
+    assert "2 students: the recurrent weight is transposed" in (out / "summary.md").read_text()
+    for name in ("feedback.html", "feedback.md"):  # and on the student's own page
+        assert "Likely mistake: the recurrent weight is transposed" in (student_dir(out, "dee") / name).read_text()
+    assert "Likely mistake" not in (student_dir(out, "ben") / "feedback.html").read_text()
+
+
+def test_summary_collapses_not_attempted_and_leaves_them_out_of_failures(out):
+    page = load(out / "summary.html")
+    rows = page.rows["Tests of char_rnn"]
+    assert "Not attempted (1): dee." in page.all_text
+    assert not any("NotImplementedError" in cell for row in rows for cell in row)
+    students = {row[0]: row for row in page.section_rows("Students")[1:]}
+    assert students["dee"][2] == "0*"
+
+
+def test_summary_lists_submissions_to_look_at_linking_to_feedback(out):
+    page = load(out / "summary.html")
+    look = page.section_rows("Submissions to look at")[1:]
+    assert look == [["cy", "numpy_rnn", LIMIT + FLOOD],  # the <br> between them holds no text
+                    ["cy", "char_rnn", PROBLEM + "your submission does not define train_char_rnn"]]
     links = {unquote(link) for link in page.links()}
     for student in REPORTS:
         assert f"students/{student}/feedback.html" in links
@@ -244,7 +376,7 @@ def test_summary_lists_limits_and_the_slowest_submissions_linking_to_feedback(ou
     assert [(row[0], float(row[-1])) for row in students] == [(s, REPORTS[s].score) for s in sorted(REPORTS)]
     md = (out / "summary.md").read_text()
     assert "timeout in rnn\\_forward" in md and "(histogram.png)" in md
-    assert "rnn\\_forward uses h0 \\& \\<its\\> input" in md and "| 75% |" in md
+    assert "rnn\\_forward uses h0 \\& \\<its\\> input" in md and "| 40% |" in md
 
 
 # --- images ---
@@ -276,13 +408,13 @@ def assert_real_plot(pixels: np.ndarray) -> None:
     assert 0.02 < non_white < 0.8, non_white
 
 
-def test_loss_plot_is_a_real_plot_of_both_curves(out):
-    pixels = image(student_dir(out, "ada") / "loss.png")
+def test_curve_plot_is_a_real_plot_of_both_series(out):
+    pixels = image(student_dir(out, "ada") / "curve-char_rnn.png")
     assert_real_plot(pixels)
     assert columns_with(pixels, plots.STUDENT_COLOUR) > 0.6, "the student's curve, across the plot"
     assert columns_with(pixels, plots.REFERENCE_COLOUR) > 0.3, "the reference's (dashed) curve, across the plot"
-    flat = image(student_dir(out, ODD) / "loss.png")
-    assert not np.array_equal(pixels, flat), "each student's plot shows the student's losses"
+    flat = image(student_dir(out, ODD) / "curve-char_rnn.png")
+    assert not np.array_equal(pixels, flat), "each student's plot shows the student's series"
 
 
 def test_histogram_is_a_real_plot(out):
@@ -291,31 +423,91 @@ def test_histogram_is_a_real_plot(out):
     assert colour_share(pixels, plots.STUDENT_COLOUR) > 0.01, "the bars"
 
 
-def test_reference_losses_are_the_reference_solutions_and_cached(out, monkeypatch):
-    losses = classroom.reference_losses(out)
-    assert len(losses) == 100 and losses[-1] < losses[0] / 100
-    assert (out / classroom.REFERENCE_CACHE).is_file()
-    monkeypatch.setattr(plots, "reference_losses", lambda: pytest.fail("trained again despite the cache"))
-    assert classroom.reference_losses(out) == losses
-    stored = json.loads((out / classroom.REFERENCE_CACHE).read_text())
-    (out / classroom.REFERENCE_CACHE).write_text(json.dumps({**stored, "key": "stale"}))
-    monkeypatch.setattr(plots, "reference_losses", lambda: (1.0, 0.5))
-    assert classroom.reference_losses(out) == (1.0, 0.5)  # a stale cache is recomputed
-    (out / classroom.REFERENCE_CACHE).write_text(json.dumps(stored))
+def test_any_exercise_gets_its_recorded_curve_drawn(tmp_path):
+    curve = {"title": "Loss", "x_label": "step", "y_label": "loss", "series": [
+        {"label": "yours", "role": "student", "values": [3, 2, 1.5, 1.25]},
+        {"label": "expected", "role": "reference", "values": [3.0, 2.5, 2.0, 1.5]}]}
+    report = Report("gus", [numpy_rnn(True, True, data={"curve": curve})])
+    classroom.write_class_reports({"gus": report}, tmp_path)
+    folder = tmp_path / "students" / "gus"
+    assert_real_plot(image(folder / "curve-numpy_rnn.png"))
+    assert ("img", "curve-numpy_rnn.png") in [(t, a.get("src")) for t, a in load(folder / "feedback.html").tags]
 
 
-def test_odd_losses_still_plot(tmp_path):
+def test_reports_name_no_exercise_and_train_nothing():
+    package = ROOT / "autograder" / "reports"
+    sources = {p: p.read_text() for p in [*package.glob("*.py"), *package.glob("templates/*")]}
+    for name in exercise_names():
+        assert not [p.name for p, text in sources.items() if name in text], f"reports name {name}"
+    assert not [p.name for p, text in sources.items() if re.search(r"\b(torch|solutions)\b", text)]
+
+
+BAD_CURVES = {
+    "not a mapping": [1, 2],
+    "no series": {"title": "t", "x_label": "x", "y_label": "y", "series": []},
+    "too many series": loss_curve([1.0]) | {"series": [{"label": "s", "role": "student", "values": [1.0]}] * 9},
+    "a role that is not in the contract": loss_curve([1.0]) | {"series": [{"label": "s", "role": "x", "values": [1]}]},
+    "values that are not numbers": loss_curve(["1", 2.0]),
+    "booleans": loss_curve([True, False]),
+    "too many values": loss_curve([1.0] * 10_001),
+    "no values": loss_curve([]),
+    "a label that is not text": loss_curve([1.0]) | {"title": 7},
+}
+
+
+@pytest.mark.parametrize("what", sorted(BAD_CURVES))
+def test_a_curve_outside_the_contract_is_refused_with_a_reason(what):
+    with pytest.raises(curves.BadCurve):
+        curves.read_curve(BAD_CURVES[what])
+    curve, problem = curves.curve_of(char_rnn(True, BAD_CURVES[what]))
+    assert curve is None and problem.startswith("The curve the grader recorded cannot be drawn")
+
+
+def test_a_refused_curve_is_said_on_the_page_not_drawn(tmp_path):
+    report = Report("hal", [char_rnn(True, loss_curve(["1"]))])
+    classroom.write_class_reports({"hal": report}, tmp_path)
+    folder = tmp_path / "students" / "hal"
+    assert not list(folder.glob("*.png"))
+    assert "cannot be drawn: series 1 holds values that are not numbers" in load(folder / "feedback.html").all_text
+
+
+def test_curve_text_is_cut_and_numbers_kept_as_recorded():
+    curve = curves.read_curve(loss_curve([1, 10**400, math.nan, -math.inf]) | {"title": "t" * 1000})
+    assert len(curve.title) == 120
+    assert curve.series[0].values[:2] == (1.0, math.inf) and math.isnan(curve.series[0].values[2])
+    assert curve.steps == 100
+
+
+def test_odd_values_still_plot(tmp_path):
     reference = [1.0 / (epoch + 1) for epoch in range(100)]
     for name, losses in {"nan": [math.nan, -1.0, 0.0, math.inf] * 25, "huge": [1e-40] * 50 + [1e40] * 50,
-                         "short": [0.3, 0.2, 0.1], "tiny": [5e-324] * 100}.items():
-        plots.loss_plot(losses, reference, tmp_path / f"{name}.png")
+                         "short": [0.3, 0.2, 0.1], "tiny": [5e-324] * 100, "negative": [-3.0, -1.0, 2.0],
+                         "flat": [0.0] * 50, "extreme": [-1e308, 1e308]}.items():
+        plots.curve_plot(curves.read_curve(loss_curve(losses, reference)), tmp_path / f"{name}.png")
         assert_real_plot(image(tmp_path / f"{name}.png"))
+    odd_text = loss_curve([1.0, 0.5]) | {"title": r"$\frac{ unclosed$", "x_label": "a\x1b[31m$", "y_label": "$$"}
+    odd_text["series"][0]["label"] = "50% $_{x$"  # mathtext that would not parse: shown as text
+    plots.curve_plot(curves.read_curve(odd_text), tmp_path / "text.png")
+    assert_real_plot(image(tmp_path / "text.png"))
     plots.score_histogram([], 0, tmp_path / "empty.png")
     assert image(tmp_path / "empty.png").shape[1] >= 400
-    assert plots.losses_to_plot(char_rnn(True, [True] * 100)) is None
-    assert plots.losses_to_plot(char_rnn(True, "1, 2")) is None
-    assert plots.losses_to_plot(char_rnn(True, [])) is None
-    assert plots.losses_to_plot(char_rnn(True, [1, 0.5])) == [1.0, 0.5]
+
+
+# --- templates and escaping ---
+
+def test_templates_escape_every_value_they_print():
+    html = templating.html_environment().from_string("<p title='{{ v }}'>{{ v }}</p>").render(v=SCRIPT + "\x1b'")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "\x1b" not in html and "&#39;" in html
+    md = templating.markdown_environment().from_string("| {{ v }} |").render(v="a | *b* [c](d)\x00")
+    assert md == "| a \\| \\*b\\* \\[c\\](d) |"
+
+
+def test_templates_ship_with_the_package_and_jinja2_is_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "templates/*" in project["tool"]["setuptools"]["package-data"]["autograder.reports"]
+    pins = [Requirement(r) for r in project["project"]["dependencies"]]
+    jinja = next(r for r in pins if r.name.lower() == "jinja2")
+    assert jinja.specifier and jinja.specifier.contains(version("jinja2")), jinja
 
 
 # --- without matplotlib, and hostile text ---

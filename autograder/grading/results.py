@@ -28,6 +28,9 @@ class TestResult:
     score: float
     passed: bool
     message: str = ""    # what is wrong, expected vs got; empty when passed
+    # The catalogued mistake a failure matches, in plain words ("the recurrent weight is transposed"),
+    # when the grader names one; the class summary counts the students per misconception.
+    misconception: str = ""
 
 
 @dataclass

@@ -6,33 +6,30 @@
     students/<id>/results.json       Gradescope's format
     students/<id>/feedback.md        the Markdown feedback
     students/<id>/feedback.html      the HTML feedback
-    students/<id>/loss.png           char_rnn: the student's training loss against the reference's
+    students/<id>/curve-<exercise>.png   the curve a grader recorded (reports.curves), e.g. the training
+                                     loss against the reference's
 
 The PNGs need matplotlib (the `reports` extra); without it the pages say so and show no images.
 """
 from __future__ import annotations
 
 import csv
-import functools
-import hashlib
-import importlib.metadata
-import importlib.util
 import io
-import json
-import math
+import os
 from pathlib import Path
 from typing import Callable
 
-from .. import config
 from ..exercises import names as exercise_names
 from ..files import encodable as _encodable
 from ..files import write_atomically
 from ..grading.results import Report
 from . import gradescope, html, markdown, plots, summary
+from .curves import curve_of
+from .templating import anchor, url
 from .text import shown
 
 HISTOGRAM = "histogram.png"
-REFERENCE_CACHE = ".reference_losses.json"  # importing torch and training costs seconds: kept across runs
+SUMMARY_FROM_STUDENT = "../../summary"  # students/<id>/feedback.* -> summary.*
 
 
 class ReportsNotWritten(Exception):
@@ -65,44 +62,37 @@ def gradebook_csv(reports: dict[str, Report]) -> str:
     return buffer.getvalue()
 
 
-def _reference_key() -> str | None:
-    """What the reference losses depend on: the reference solution, torch's version and the seed."""
-    spec = importlib.util.find_spec("solutions.char_rnn")  # not imported: that would import torch
+def curve_file(exercise: str) -> str:
+    return f"curve-{anchor(exercise)}.png"
+
+
+def _file_link(submission: str, folder: Path) -> str:
+    """The graded file relative to the student's folder, or "" when it is not a regular file there now
+    (a link is never followed: the page points where the file was graded, nowhere else)."""
     try:
-        torch_version = importlib.metadata.version("torch")
-        source = Path(spec.origin).read_bytes()
-    except (importlib.metadata.PackageNotFoundError, AttributeError, TypeError, OSError):
-        return None
-    return hashlib.sha256(source + f"\0{torch_version}\0{plots.REFERENCE_SEED}".encode()).hexdigest()
+        path = Path(os.path.abspath(submission))
+        if path.is_symlink() or not path.is_file():
+            return ""
+        relative = os.path.relpath(path, os.path.abspath(folder))
+    except (OSError, ValueError):
+        return ""
+    return url(*Path(relative).parts)
 
 
-def reference_losses(out: Path) -> tuple[float, ...]:
-    """plots.reference_losses(), kept in OUTDIR so that a rerun needs neither torch nor training."""
-    cache, key = out / REFERENCE_CACHE, _reference_key()
-    try:
-        stored = json.loads(cache.read_text())
-        losses = stored["losses"]
-        if key is not None and stored["key"] == key and losses and all(type(v) is float and math.isfinite(v)
-                                                                        for v in losses):
-            return tuple(losses)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    losses = plots.reference_losses()
-    if key is not None:
-        write_atomically(cache, json.dumps({"key": key, "losses": list(losses)}))
-    return losses
-
-
-def _student_files(student: str, report: Report, folder: Path, can_plot: bool, reference) -> None:
+def _student_files(report: Report, folder: Path, can_plot: bool) -> None:
     write_atomically(folder / "results.json", gradescope.render(report))
-    write_atomically(folder / "feedback.md", _encodable(markdown.render(report)))
-    losses = next((x for x in map(plots.losses_to_plot, report.exercises) if x is not None), None)
-    plot = folder / html.LOSS_PLOT
-    if can_plot and losses is not None:
-        plots.loss_plot(losses, reference(), plot)
-    else:
-        plot.unlink(missing_ok=True)  # from an earlier run: the page no longer shows it
-    write_atomically(folder / "feedback.html", html.render(report, html.LOSS_PLOT if plot.exists() else None))
+    files = {e.exercise: link for e in report.exercises if (link := _file_link(e.submission, folder))}
+    write_atomically(folder / "feedback.md", _encodable(markdown.render(report, SUMMARY_FROM_STUDENT + ".md", files)))
+    curves = {}
+    for e in report.exercises:
+        curve, _ = curve_of(e)
+        if can_plot and curve is not None:
+            plots.curve_plot(curve, folder / curve_file(e.exercise))
+            curves[e.exercise] = url(curve_file(e.exercise))
+    for stale in [*folder.glob("curve-*.png"), folder / "loss.png"]:  # from an earlier run
+        if stale.name not in {curve_file(e) for e in curves}:
+            stale.unlink(missing_ok=True)
+    write_atomically(folder / "feedback.html", html.render(report, SUMMARY_FROM_STUDENT + ".html", curves, files))
 
 
 def write_class_reports(reports: dict[str, Report], out: Path) -> Path:
@@ -111,7 +101,6 @@ def write_class_reports(reports: dict[str, Report], out: Path) -> Path:
     Each is written on its own: one that fails does not stop the others; ReportsNotWritten at the end
     names those that failed."""
     can_plot = plots.available()
-    reference = functools.cache(lambda: reference_losses(out))  # only when some student has losses
     unwritten: list[str] = []
 
     def attempt(what: str, write: Callable[[], object]) -> None:
@@ -123,7 +112,7 @@ def write_class_reports(reports: dict[str, Report], out: Path) -> Path:
     attempt("grades.csv", lambda: write_atomically(out / "grades.csv", _encodable(gradebook_csv(reports))))
     for student, report in sorted(reports.items()):
         attempt(f"the reports of {student!r}",
-                lambda: _student_files(student, report, out / "students" / student, can_plot, reference))
+                lambda: _student_files(report, out / "students" / student, can_plot))
     histogram = out / HISTOGRAM
     if can_plot:
         attempt(HISTOGRAM, lambda: plots.score_histogram(

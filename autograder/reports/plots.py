@@ -1,14 +1,17 @@
-"""PNG plots of the class reports: a student's char_rnn training loss against the reference's, a score histogram.
+"""PNG plots of the reports: the curve a grader recorded for a result (reports.curves), a score histogram.
 
 matplotlib is an optional dependency (`pip install 'rnn-autograder[reports]'`): it is imported inside the
 functions, and `available()` tells whether plots can be drawn. Figures are drawn with the Agg canvas on
 `matplotlib.figure.Figure` objects, never through pyplot: no GUI backend, no global figure registry to
 leak into, and the backend of a process that also uses pyplot (a notebook) is left alone.
 
-Speed: a class of 200 students needs 200 loss plots. Drawing a figure from scratch costs 0.1-0.3 s
+Nothing is computed here: a curve's every series, the reference's included, is what the grader recorded.
+
+Speed: a class of 200 students needs 200 curve plots. Drawing a figure from scratch costs 0.1-0.3 s
 (mostly tick-label layout), and so does redrawing a reused one. So the axes, ticks, grid and legend are
-drawn once per y range (whole decades: a class shares a few) and kept as a bitmap; each student's plot
-restores that bitmap and draws only the two curves on it (about 10 ms with the PNG encoding).
+drawn once per layout (titles, labels, series, x range, y range in whole decades or round steps: a
+class shares a few) and kept as a bitmap; each plot restores that bitmap and draws only the curves on
+it (about 10 ms with the PNG encoding).
 """
 from __future__ import annotations
 
@@ -21,17 +24,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograder.files import write_atomically
-from autograder.grading.results import ExerciseResult
+from autograder.reports.curves import Curve
 
-PLOT_EXERCISE = "char_rnn"
-REFERENCE_SEED = 0           # the seed the grader records the student's losses with
-MAX_LOSSES = 10_000          # longer lists are not plotted
 EXPONENTS = (-30, 30)        # the y axis never spans more than 1e-30 .. 1e30
+LOG_SPAN = 20.0              # positive values spanning more than this factor are drawn on a log scale
 
 SIZE_IN = (7.2, 3.6)         # at DPI: 720 x 360 pixels
 DPI = 100
 STUDENT_COLOUR = "#2563eb"
 REFERENCE_COLOUR = "#ea580c"   # blue and orange: told apart with any colour vision
+# Further series of a role (a curve may hold several): same families, darker.
+COLOURS = {"student": (STUDENT_COLOUR, "#7c3aed", "#0e7490", "#1e3a8a"),
+           "reference": (REFERENCE_COLOUR, "#a16207", "#be123c", "#7c2d12")}
 MUTED_COLOUR = "#6b7280"
 MEAN_COLOUR = "#b91c1c"
 MEDIAN_COLOUR = "#111827"
@@ -42,34 +46,6 @@ _lock = threading.Lock()     # the cached canvases are shared
 def available() -> bool:
     """Whether matplotlib is installed, so that the PNG plots can be drawn."""
     return importlib.util.find_spec("matplotlib") is not None
-
-
-def losses_to_plot(e: ExerciseResult) -> list[float] | None:
-    """The training losses the char_rnn grader recorded for `e`, or None when there is nothing to plot."""
-    if e.exercise != PLOT_EXERCISE or not isinstance(e.data, dict):
-        return None
-    losses = e.data.get("training_losses")
-    if not isinstance(losses, (list, tuple)) or not 0 < len(losses) <= MAX_LOSSES:
-        return None
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in losses):
-        return None
-    return [float(v) for v in losses]
-
-
-@functools.lru_cache(maxsize=1)
-def reference_losses() -> tuple[float, ...]:
-    """The losses of the reference train_char_rnn() with the grader's seed (trained once per process)."""
-    import torch
-
-    from solutions.char_rnn import train_char_rnn
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as in the grading workers; several times faster for this tiny net
-    try:
-        _, losses, _ = train_char_rnn(seed=REFERENCE_SEED)
-    finally:
-        torch.set_num_threads(threads)
-    return tuple(float(v) for v in losses)
 
 
 # --- drawing helpers ---
@@ -100,6 +76,11 @@ def _figure(size=SIZE_IN):
     return figure, canvas, axes
 
 
+def _plain(text: str) -> str:
+    """`text` shown as it is: a '$' would start matplotlib's mathtext (and may not parse)."""
+    return text.replace("$", r"\$")
+
+
 def _title(axes, text: str) -> None:
     axes.set_title(text, loc="left", fontsize=11, fontweight="bold")
 
@@ -124,24 +105,55 @@ def _decades(values: Sequence[float]) -> tuple[int, int]:
     return lo, hi
 
 
-class _LossCanvas:
-    """Axes, ticks, grid and legend drawn once; each student's curves are drawn onto a copy of them."""
+def _linear_range(values: Sequence[float]) -> tuple[float, float]:
+    """A y range over the finite values (within +-10 ** EXPONENTS[1]), rounded out to whole steps of
+    1, 2 or 5 times a power of ten."""
+    bound = 10.0 ** EXPONENTS[1]
+    finite = [v for v in values if math.isfinite(v) and abs(v) <= bound]
+    if not finite:
+        return 0.0, 1.0
+    lo, hi = min(finite), max(finite)
+    span = max(hi - lo, abs(hi) * 1e-6, 10.0 ** EXPONENTS[0])
+    power = 10.0 ** math.floor(math.log10(span / 4))
+    step = next(m * power for m in (1, 2, 5, 10) if span / (m * power) <= 8)
+    bottom = math.floor(lo / step) * step
+    return bottom, max(math.ceil(hi / step) * step, bottom + step)
 
-    def __init__(self, reference: tuple[float, ...], epochs: int, lo: int, hi: int):
+
+def _layout(curve: Curve) -> tuple[bool, float, float]:
+    """(log scale?, y from, y to): log when every finite value is positive and they span over LOG_SPAN."""
+    finite = [v for s in curve.series for v in s.values if math.isfinite(v)]
+    if finite and min(finite) > 0 and max(finite) / min(finite) > LOG_SPAN:
+        lo, hi = _decades(_plottable(finite))
+        return True, 10.0 ** lo, 10.0 ** hi
+    lo, hi = _linear_range(finite)
+    return False, lo, hi
+
+
+class _CurveCanvas:
+    """Axes, ticks, grid and legend drawn once; each result's series are drawn onto a copy of them."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, legend: tuple[tuple[str, str], ...],
+                 steps: int, log: bool, lo: float, hi: float):
         figure, self.canvas, self.axes = _figure()
         axes = self.axes
-        axes.set_yscale("log")
-        axes.set_xlim(0, epochs + 1)
-        axes.set_ylim(10.0 ** lo, 10.0 ** hi)
-        axes.set_xlabel("epoch")
-        axes.set_ylabel("cross-entropy loss (log scale)")
-        _title(axes, f"Training loss (seed {REFERENCE_SEED})")
-        # Animated artists are left out of canvas.draw(): they are drawn per student over the background,
-        # the reference last so that it still shows (dashed) where the student's curve is the same.
-        (self.line,) = axes.plot([], [], color=STUDENT_COLOUR, linewidth=2.2, label="your train_char_rnn()",
-                                 animated=True)
-        (self.reference,) = axes.plot(range(1, len(reference) + 1), _plottable(reference), color=REFERENCE_COLOUR,
-                                      linestyle="--", linewidth=1.6, label="reference", animated=True)
+        if log:
+            axes.set_yscale("log")
+        axes.set_xlim(0, steps + 1)
+        axes.set_ylim(lo, hi)
+        axes.set_xlabel(_plain(x_label))
+        axes.set_ylabel(_plain(y_label + (" (log scale)" if log else "")))
+        _title(axes, _plain(title))
+        # Animated artists are left out of canvas.draw(): they are drawn per result over the background,
+        # the references last so that they still show (dashed) where a student's curve is the same.
+        used = {role: 0 for role in COLOURS}
+        self.lines = []
+        for label, role in legend:
+            colour = COLOURS[role][used[role] % len(COLOURS[role])]
+            used[role] += 1
+            style = {"linestyle": "--", "linewidth": 1.6} if role == "reference" else {"linewidth": 2.2}
+            (line,) = axes.plot([], [], color=colour, label=_plain(label), animated=True, **style)
+            self.lines.append(line)
         self.note = axes.text(0.01, 0.03, "", transform=axes.transAxes, fontsize=9, color=MEAN_COLOUR, va="bottom",
                               animated=True)
         _legend(axes)
@@ -149,11 +161,12 @@ class _LossCanvas:
         figure.set_layout_engine("none")  # the layout is settled: nothing may move under the background
         self.background = self.canvas.copy_from_bbox(figure.bbox)
 
-    def save(self, losses: list[float], note: str, path: Path) -> None:
+    def save(self, series: list[list[float]], note: str, path: Path) -> None:
         self.canvas.restore_region(self.background)
-        self.line.set_data(range(1, len(losses) + 1), losses)
-        self.axes.draw_artist(self.line)
-        self.axes.draw_artist(self.reference)
+        for line, values in zip(self.lines, series):
+            line.set_data(range(1, len(values) + 1), values)
+        for line in sorted(self.lines, key=lambda l: l.get_linestyle() == "--"):
+            self.axes.draw_artist(line)
         if note:
             self.note.set_text(note)
             self.axes.draw_artist(self.note)
@@ -161,24 +174,28 @@ class _LossCanvas:
 
 
 @functools.lru_cache(maxsize=16)
-def _loss_canvas(reference: tuple[float, ...], epochs: int, lo: int, hi: int) -> _LossCanvas:
-    return _LossCanvas(reference, epochs, lo, hi)
+def _curve_canvas(*layout) -> _CurveCanvas:
+    return _CurveCanvas(*layout)
 
 
-def loss_plot(student_losses: Sequence[float], reference_losses: Sequence[float], path: Path) -> None:
-    """Write a PNG of the student's training losses and the reference's, per epoch, on a log y axis."""
-    student = _plottable([float(v) for v in student_losses])
-    reference = tuple(float(v) for v in reference_losses)
-    lo, hi = _decades(student + _plottable(reference))
-    hidden = sum(math.isnan(v) for v in student)
-    outside = sum(not math.isnan(v) and not 10.0 ** lo <= v <= 10.0 ** hi for v in student)
+def curve_plot(curve: Curve, path: Path) -> None:
+    """Write a PNG of every series of `curve` per step; what cannot be shown is said on the plot."""
+    log, lo, hi = _layout(curve)
+    series = [_plottable(s.values) if log else [v if math.isfinite(v) else math.nan for v in s.values]
+              for s in curve.series]
     notes = []
-    if hidden:
-        notes.append(f"{hidden} of your {len(student)} losses are not positive finite numbers: not shown")
-    if outside:
-        notes.append(f"{outside} of your losses lie outside 1e{lo}..1e{hi}: cut off")
+    for s, shown in zip(curve.series, series):
+        hidden = sum(math.isnan(v) for v in shown)
+        outside = sum(not math.isnan(v) and not lo <= v <= hi for v in shown)
+        if hidden:
+            notes.append(f"{_plain(s.label)}: {hidden} of {len(shown)} values are not "
+                         f"{'positive ' if log else ''}finite numbers: not shown")
+        if outside:
+            notes.append(f"{_plain(s.label)}: {outside} values lie outside {lo:g}..{hi:g}: cut off")
+    legend = tuple((s.label, s.role) for s in curve.series)
     with _lock:
-        _loss_canvas(reference, max(len(student), len(reference)), lo, hi).save(student, "\n".join(notes), path)
+        _curve_canvas(curve.title, curve.x_label, curve.y_label, legend, curve.steps, log, lo, hi).save(
+            series, "\n".join(notes[:4]), path)
 
 
 def _bin_width(top: float) -> float:

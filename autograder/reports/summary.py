@@ -1,24 +1,36 @@
-"""The class summary page (HTML and Markdown): scores, the histogram, each test's pass rate (which
-behaviours the class gets wrong most), the slowest submissions and those that hit a sandbox limit.
+"""The class summary page (HTML and Markdown, templates/summary.*): scores, the histogram, and per
+exercise, in notebook order, every test with its pass rate, the students who failed it and their
+most frequent failure messages (grouped, with counts); misconceptions named across the class when
+the results carry them; the submissions a TA should look at (limits hit, loading problems, notes).
 
+Only results are read: every figure is counted from what the graders recorded. Exercises follow the
+registry's order and tests the order of the results (the graders' order, which is the notebook's).
 Student names link to their feedback pages at students/<id>/feedback.html (feedback.md in Markdown).
 """
 from __future__ import annotations
 
-import os
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
-from autograder import config
-from autograder.exercises import names as exercise_names
 from autograder.grading.results import Report
-from autograder.reports.html import bar, esc, href, one_line, page, percent, points
-from autograder.reports.markdown import _escape as md
+from autograder.reports.feedback import exercise_order, message_of, not_attempted
+from autograder.reports.templating import one_line, render_html, render_markdown
 
-SLOWEST = 10
 PLOTS_MISSING = "Plots need matplotlib: pip install 'rnn-autograder[reports]'."
+MESSAGE_GROUPS = 3    # a test's most frequent failure messages shown; the rest are counted
+STUDENTS_SHOWN = 30   # names listed per group; the rest are counted
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+@dataclass
+class Group:
+    """Students who share one thing: a failure message (numbers aside), a misconception."""
+
+    text: str                     # the first student's message, as the grader wrote it
+    students: list[str] = field(default_factory=list)
+    identical: bool = True        # every student's message is exactly `text`
 
 
 @dataclass
@@ -29,26 +41,29 @@ class TestStats:
     name: str
     description: str
     max_score: float
-    order: int                # first seen: the graders' order within the exercise
     passed: int = 0
     graded: int = 0
+    failed: list[str] = field(default_factory=list)   # students, attempted the exercise, failed this
+    groups: list[Group] = field(default_factory=list)  # their messages, most frequent first
 
     @property
     def rate(self) -> float:
         return self.passed / self.graded if self.graded else 0.0
 
+    @property
+    def other_messages(self) -> int:
+        """Students whose message is in none of the groups shown."""
+        return sum(len(g.students) for g in self.groups[MESSAGE_GROUPS:])
+
 
 @dataclass
-class ClassStats:
-    students: list[str]
-    scores: dict[str, float]
+class ExerciseStats:
+    name: str
+    scores: dict[str, float]                  # student -> score
     max_score: float
-    exercises: list[str]
-    tests: list[TestStats]                       # worst pass rate first
-    slowest: list[tuple[str, str, float]]        # (student, exercise, seconds), slowest first
-    limits: list[tuple[str, str, list[str]]]     # (student, exercise, limits)
-    exercise_scores: dict[str, dict[str, float]] = field(default_factory=dict)  # exercise -> student -> score
-    exercise_max: dict[str, float] = field(default_factory=dict)
+    tests: list[TestStats]                    # in the graders' order
+    not_attempted: dict[str, str]             # student -> why (one line)
+    misconceptions: list[Group]               # most students first
 
     @property
     def mean(self) -> float:
@@ -58,40 +73,101 @@ class ClassStats:
     def median(self) -> float:
         return statistics.median(self.scores.values()) if self.scores else 0.0
 
+    @property
+    def full_marks(self) -> int:
+        return sum(x >= self.max_score > 0 for x in self.scores.values())
 
-def _exercise_order(name: str) -> tuple[int, str]:
-    return (exercise_names().index(name), "") if name in exercise_names() else (len(exercise_names()), name)
+
+@dataclass
+class Attention:
+    """A submission a TA should look at: it hit a limit, its file had problems, or it was not graded."""
+
+    student: str
+    exercise: str
+    limits: list[str]
+    problems: list[str]
+
+
+@dataclass
+class ClassStats:
+    students: list[str]
+    scores: dict[str, float]
+    max_score: float
+    exercises: list[ExerciseStats]            # the registry's order (unknown names last)
+    attention: list[Attention]
+    isolation: str
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.scores.values()) if self.scores else 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.scores.values()) if self.scores else 0.0
+
+    @property
+    def full_marks(self) -> int:
+        return sum(score >= self.max_score > 0 for score in self.scores.values())
+
+    @property
+    def limited(self) -> int:
+        return len({a.student for a in self.attention if a.limits})
+
+
+def _group(groups: dict[str, Group], key: str, text: str, student: str) -> None:
+    group = groups.setdefault(key, Group(text))
+    group.students.append(student)
+    group.identical &= text == group.text
+
+
+def _ranked(groups: dict[str, Group]) -> list[Group]:
+    return sorted(groups.values(), key=lambda g: -len(g.students))  # stable: first seen first on ties
 
 
 def class_stats(reports: dict[str, Report]) -> ClassStats:
     students = sorted(reports)
-    tests: dict[tuple[str, str], TestStats] = {}
-    exercise_scores: dict[str, dict[str, float]] = {}
-    exercise_max: dict[str, float] = {}
-    runs, limits = [], []
+    by_exercise: dict[str, dict] = {}
+    attention = []
     for student in students:
         for e in reports[student].exercises:
-            exercise_scores.setdefault(e.exercise, {})[student] = e.score
-            exercise_max[e.exercise] = max(exercise_max.get(e.exercise, 0.0), e.max_score)
-            runs.append((student, e.exercise, e.seconds))
-            if e.limits:
-                limits.append((student, e.exercise, list(e.limits)))
+            x = by_exercise.setdefault(e.exercise, {"scores": {}, "max": 0.0, "tests": {}, "skipped": {},
+                                                     "messages": {}, "misconceptions": {}})
+            x["scores"][student] = e.score
+            x["max"] = max(x["max"], e.max_score)
+            skipped = not_attempted(e)
+            if skipped:
+                x["skipped"][student] = one_line(skipped)
+            elif e.limits or e.problems:
+                attention.append(Attention(student, e.exercise, list(e.limits), list(e.problems)))
             for t in e.tests:
-                stats = tests.setdefault((e.exercise, t.name), TestStats(
-                    e.exercise, t.name, t.description, t.max_score, order=len(tests)))
+                stats = x["tests"].setdefault(t.name, TestStats(e.exercise, t.name, t.description, t.max_score))
                 stats.graded += 1
                 stats.passed += bool(t.passed)
-    exercises = sorted(exercise_scores, key=_exercise_order)
+                if t.passed or skipped:  # the not attempted are one line, not in every test's failures
+                    continue
+                stats.failed.append(student)
+                message = message_of(t)
+                _group(x["messages"].setdefault(t.name, {}), _NUMBER.sub("#", one_line(message)), message,
+                       student)
+                if t.misconception:  # named by the grader: "14 students transposed Wh"
+                    group = x["misconceptions"].setdefault(t.misconception, Group(t.misconception))
+                    if student not in group.students:
+                        group.students.append(student)
+    exercises = []
+    for name in sorted(by_exercise, key=exercise_order):
+        x = by_exercise[name]
+        tests = list(x["tests"].values())
+        for t in tests:
+            t.groups = _ranked(x["messages"].get(t.name, {}))
+        exercises.append(ExerciseStats(name, x["scores"], x["max"], tests, x["skipped"],
+                                       _ranked(x["misconceptions"])))
     return ClassStats(
         students=students,
         scores={s: reports[s].score for s in students},
         max_score=max((reports[s].max_score for s in students), default=0.0),
         exercises=exercises,
-        tests=sorted(tests.values(), key=lambda t: (t.rate, _exercise_order(t.exercise), t.order)),
-        slowest=sorted(runs, key=lambda r: (-r[2], r[0], _exercise_order(r[1])))[:SLOWEST],
-        limits=sorted(limits, key=lambda r: (r[0], _exercise_order(r[1]))),
-        exercise_scores=exercise_scores,
-        exercise_max=exercise_max,
+        attention=sorted(attention, key=lambda a: (a.student, exercise_order(a.exercise))),
+        isolation=isolation_line(reports, "Isolation"),
     )
 
 
@@ -108,165 +184,17 @@ def isolation_line(reports: dict[str, Report], label: str = "isolation") -> str:
                                      for mode, count in sorted(modes.items(), key=lambda m: (-m[1], m[0])))
 
 
-def _fraction(score: float, max_score: float) -> float:
-    return score / max_score if max_score > 0 else 0.0
-
-
-# --- HTML ---
-
-def _student(student: str) -> str:
-    return f'<a href="{href("students", student, "feedback.html")}">{one_line(student)}</a>'
-
-
-def _stat(label: str, value: str) -> str:
-    return f'<div class="stat"><div>{label}</div><div>{value}</div></div>'
-
-
-def _table(head: list[str], rows: list[str], numeric: set[int] = frozenset()) -> list[str]:
-    cells = "".join(f'<th class="num">{h}</th>' if i in numeric else f"<th>{h}</th>" for i, h in enumerate(head))
-    return ["<table>", f"<thead><tr>{cells}</tr></thead>", "<tbody>", *rows, "</tbody>", "</table>"]
+def _context(reports: dict[str, Report], histogram_name: str | None) -> dict:
+    return {"s": class_stats(reports), "histogram": histogram_name, "plots_missing": PLOTS_MISSING,
+            "groups_shown": MESSAGE_GROUPS, "students_shown": STUDENTS_SHOWN}
 
 
 def render_summary(reports: dict[str, Report], histogram_name: str | None) -> str:
     """The class summary as a self-contained HTML page; `histogram_name`: the histogram PNG relative to
     the page, or None when it could not be drawn."""
-    s = class_stats(reports)
-    n = len(s.students)
-    full = sum(score >= s.max_score > 0 for score in s.scores.values())
-    body = ["<header>", "<h1>Class summary</h1>",
-            f'<p class="muted">{n} student{"s" if n != 1 else ""} · exercises: '
-            f'{", ".join(one_line(e) for e in s.exercises) or "none"} · gradebook: '
-            f'<a href="grades.csv">grades.csv</a></p>',
-            f'<p class="muted">{one_line(isolation_line(reports, "Isolation"))}</p>', "</header>",
-            '<div class="stats">',
-            _stat("Students", str(n)),
-            _stat("Mean", f"{s.mean:.1f} / {points(s.max_score)}"),
-            _stat("Median", f"{points(s.median)} / {points(s.max_score)}"),
-            _stat("Full marks", str(full)),
-            _stat("Hit a limit", str(len({student for student, _, _ in s.limits}))),
-            "</div>"]
-
-    # Scores: the histogram and each exercise's mean.
-    body.append('<section class="card"><h2>Scores</h2>')
-    if histogram_name:
-        body.append(f'<figure><img src="{href(histogram_name)}" width="720" height="320" '
-                    f'alt="Histogram of the total scores"></figure>')
-    else:
-        body.append(f'<p class="muted">{esc(PLOTS_MISSING)}</p>')
-    if s.exercises:
-        rows = []
-        for e in s.exercises:
-            scores = list(s.exercise_scores[e].values())
-            top = s.exercise_max[e]
-            full_e = sum(x >= top > 0 for x in scores)
-            mean = statistics.fmean(scores)
-            rows.append(f"<tr><td>{one_line(e)}</td><td class=\"num\">{mean:.1f} / {points(top)}</td>"
-                        f'<td class="num">{points(statistics.median(scores))}</td>'
-                        f'<td class="num">{full_e} / {len(scores)}</td></tr>')
-        body += ["<h3>Per exercise</h3>",
-                 *_table(["Exercise", "Mean", "Median", "Full marks"], rows, {1, 2, 3})]
-    body.append("</section>")
-
-    # Tests, worst pass rate first.
-    body += ['<section class="card"><h2>Tests by pass rate</h2>',
-             '<p class="muted small">Worst first: the behaviours the class gets wrong most.</p>']
-    if s.tests:
-        rows = [f'<tr title="{esc(t.name)}"><td>{one_line(t.exercise)}</td><td>{one_line(t.description)}</td>'
-                f'<td class="num">{points(t.max_score)}</td>'
-                f'<td><div class="rate"><b>{percent(t.rate)}</b>{bar(t.rate)}</div></td>'
-                f'<td class="num">{t.passed} / {t.graded}</td></tr>' for t in s.tests]
-        body += _table(["Exercise", "Test", "Points", "Pass rate", "Passed"], rows, {2, 4})
-    else:
-        body.append('<p class="muted">No tests ran.</p>')
-    body.append("</section>")
-
-    # Slowest submissions.
-    body.append('<section class="card"><h2>Slowest submissions</h2>')
-    if s.slowest:
-        rows = [f'<tr><td>{_student(student)}</td><td>{one_line(exercise)}</td><td class="num">{seconds:.1f}</td></tr>'
-                for student, exercise, seconds in s.slowest]
-        body += _table(["Student", "Exercise", "Seconds"], rows, {2})
-    else:
-        body.append('<p class="muted">No submissions.</p>')
-    body.append("</section>")
-
-    # Sandbox limits.
-    body.append(f'<section class="card"><h2>Sandbox limits hit ({len(s.limits)})</h2>')
-    if s.limits:
-        rows = [f'<tr><td>{_student(student)}</td><td>{one_line(exercise)}</td>'
-                f'<td>{"<br>".join(one_line(x) for x in limits)}</td></tr>'
-                for student, exercise, limits in s.limits]
-        body += _table(["Student", "Exercise", "Limits"], rows)
-    else:
-        body.append('<p class="muted">No submission hit a limit.</p>')
-    body.append("</section>")
-
-    # Every student.
-    body.append('<section class="card"><h2>Students</h2>')
-    if s.students:
-        rows = []
-        for student in s.students:
-            cells = "".join(f'<td class="num">{points(s.exercise_scores[e][student])}</td>'
-                            if student in s.exercise_scores[e] else '<td class="num muted">–</td>'
-                            for e in s.exercises)
-            rows.append(f'<tr><td>{_student(student)}</td>{cells}'
-                        f'<td class="num"><b>{points(s.scores[student])}</b></td></tr>')
-        body += _table(["Student", *(one_line(e) for e in s.exercises), "Total"], rows,
-                       set(range(1, len(s.exercises) + 2)))
-    else:
-        body.append('<p class="muted">No students.</p>')
-    body.append("</section>")
-    return page("Class summary", body)
-
-
-# --- Markdown ---
-
-def _md_student(student: str) -> str:
-    return f"[{md(student)}](students/{quote(os.fsencode(student), safe='')}/feedback.md)"
+    return render_html("summary.html", **_context(reports, histogram_name))
 
 
 def render_summary_markdown(reports: dict[str, Report], histogram_name: str | None) -> str:
     """The class summary in GitHub-flavoured Markdown (links to each student's feedback.md)."""
-    s = class_stats(reports)
-    n = len(s.students)
-    out = ["# Class summary", "",
-           f"{n} student{'s' if n != 1 else ''} · mean {s.mean:.1f} / {points(s.max_score)} · "
-           f"median {points(s.median)} / {points(s.max_score)} · gradebook: [grades.csv](grades.csv)", "",
-           md(isolation_line(reports, "Isolation")), ""]
-    out += [f"![Histogram of the total scores]({quote(os.fsencode(histogram_name))})" if histogram_name else PLOTS_MISSING, ""]
-    if s.exercises:
-        out += ["| Exercise | Mean | Median |", "|---|--:|--:|"]
-        out += [f"| {md(e)} | {statistics.fmean(s.exercise_scores[e].values()):.1f} / {points(s.exercise_max[e])} "
-                f"| {points(statistics.median(s.exercise_scores[e].values()))} |" for e in s.exercises]
-        out.append("")
-    out += ["## Tests by pass rate (worst first)", ""]
-    if s.tests:
-        out += ["| Exercise | Test | Points | Pass rate | Passed |", "|---|---|--:|--:|--:|"]
-        out += [f"| {md(t.exercise)} | {md(t.description)} | {points(t.max_score)} | {percent(t.rate)} "
-                f"| {t.passed} / {t.graded} |" for t in s.tests]
-    else:
-        out.append("_No tests ran._")
-    out += ["", "## Slowest submissions", ""]
-    if s.slowest:
-        out += ["| Student | Exercise | Seconds |", "|---|---|--:|"]
-        out += [f"| {_md_student(student)} | {md(exercise)} | {seconds:.1f} |" for student, exercise, seconds in s.slowest]
-    else:
-        out.append("_No submissions._")
-    out += ["", f"## Sandbox limits hit ({len(s.limits)})", ""]
-    if s.limits:
-        out += ["| Student | Exercise | Limits |", "|---|---|---|"]
-        out += [f"| {_md_student(student)} | {md(exercise)} | {'<br>'.join(md(x) for x in limits)} |"
-                for student, exercise, limits in s.limits]
-    else:
-        out.append("_No submission hit a limit._")
-    out += ["", "## Students", ""]
-    if s.students:
-        out += ["| " + " | ".join(["Student", *(md(e) for e in s.exercises), "Total"]) + " |",
-                "|---|" + "--:|" * (len(s.exercises) + 1)]
-        for student in s.students:
-            cells = " | ".join(points(s.exercise_scores[e][student]) if student in s.exercise_scores[e] else "–"
-                               for e in s.exercises)
-            out.append(f"| {_md_student(student)} | {cells} | **{points(s.scores[student])}** |")
-    else:
-        out.append("_No students._")
-    return "\n".join(out).rstrip() + "\n"
+    return render_markdown("summary.md", **_context(reports, histogram_name))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import textwrap
 
-from autograder import config
 from autograder.exercises import names as exercise_names
 from autograder.grading.results import ExerciseResult, Report
 
