@@ -323,8 +323,8 @@ def test_numerical_gradient_leaves_x_unchanged(student, rng):
     if not np.array_equal(now, x):
         where = tuple(int(i) for i in np.argwhere(now != x)[0])
         fail(f"numerical_gradient left x changed: x{list(where)} was {x[where]!r} and is {now[where]!r} after the "
-             f"call. Save the entry (saved = x[i]) and put it back with x[i] = saved: undoing the step with "
-             f"x[i] -= eps (or += eps) does not give back the same float")
+             f"call: save each entry before moving it (saved = x[i]) and put it back (x[i] = saved), or work "
+             f"on a copy of x")
 
 
 @points(1)
