@@ -9,6 +9,7 @@ so the grader compiles its own (trusted source text) inside the submission's pro
 """
 from __future__ import annotations
 
+import weakref
 from typing import NamedTuple
 
 import numpy as np
@@ -17,6 +18,7 @@ import torch
 
 from autograder import config
 from autograder.grading.checks import array, close, fail, kind, unpack
+from autograder.grading.student_code import StudentCodeError
 from autograder.sandbox import wire
 from solutions import numpy_bptt as reference
 
@@ -154,13 +156,14 @@ def gradients(value, names: tuple, shapes: tuple, what: str) -> tuple[np.ndarray
                  for name, v, shape in zip(names, unpack(value, len(names), what), shapes))
 
 
-def close_or_hint(got: np.ndarray, expected: np.ndarray, what: str, hints: list[tuple[str, np.ndarray]],
-                  rows: str = "") -> None:
-    """close(), and when it fails, the mistake whose result the wrong answer equals."""
+def close_or_hint(got: np.ndarray, expected: np.ndarray, what: str, hints, rows: str = "") -> None:
+    """close(), and when it fails, the mistake whose result the wrong answer equals.
+
+    hints: a function giving [(why, the value that mistake computes), ...], called only on failure."""
     try:
         close(got, expected, what, rows=rows)
     except pytest.fail.Exception as failure:
-        cause = next((why for why, wrong in hints if np.shape(wrong) == got.shape
+        cause = next((why for why, wrong in hints() if np.shape(wrong) == got.shape
                       and np.allclose(got, wrong, atol=config.FLOAT64_ATOL, rtol=config.FLOAT64_RTOL)), None)
         fail(f"{failure.msg}\n  {cause}" if cause else failure.msg)
 
@@ -170,18 +173,17 @@ def check_step(student, what: str, args: tuple, expected: tuple, **kwargs) -> tu
     got = gradients(student.call("rnn_cell_step_backward", *args, **kwargs), STEP_NAMES,
                     [e.shape for e in expected], what)
     step_args = args or tuple(kwargs[n] for n in ("dh", "x_t", "h_prev", "h_t", "Wx", "Wh"))
-    mistakes = step_mistakes(*step_args)
     for i, (name, g, e) in enumerate(zip(STEP_NAMES, got, expected)):
-        close_or_hint(g, e, f"{name} from {what}", [(why, wrong[i]) for why, wrong in mistakes])
+        close_or_hint(g, e, f"{name} from {what}",
+                      lambda i=i: [(why, wrong[i]) for why, wrong in step_mistakes(*step_args)])
     return got
 
 
 def check_sequence(student, what: str, case: Case, value) -> tuple[np.ndarray, ...]:
     """What a call of rnn_backward on the case returned, checked against autograd."""
     got = gradients(value, SEQUENCE_NAMES, [e.shape for e in case.expected], what)
-    mistakes = sequence_mistakes(case)
     for i, (name, g, e) in enumerate(zip(SEQUENCE_NAMES, got, case.expected)):
-        close_or_hint(g, e, f"{name} from {what}", [(why, wrong[i]) for why, wrong in mistakes],
+        close_or_hint(g, e, f"{name} from {what}", lambda i=i: [(why, wrong[i]) for why, wrong in sequence_mistakes(case)],
                       rows="time step" if name == "dinputs" else "")
     return got
 
@@ -210,13 +212,22 @@ class Sandboxed:
     """Trusted expressions compiled inside the submission's process by the builtin eval (reached through
     its namespace's __builtins__): the functions numerical_gradient differentiates, and arrays kept there."""
 
+    _evals: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # one eval handle per sandbox
+
     def __init__(self, student):
         self.student = student
-        builtins = _keep(student, "__builtins__", "__builtins__", getattr=True)
-        if builtins.type_name == "module":
-            self._eval = _keep(student, "eval", student._target(builtins, "eval"), getattr=True)
-        else:
-            self._eval = _keep(student, "eval", student._target(builtins, "get"), "eval")
+        self._eval = self._evals.get(student)
+        try:
+            student._target(self._eval, None) if self._eval else None
+        except StudentCodeError:  # the process was restarted since: its objects are gone
+            self._eval = None
+        if self._eval is None:
+            builtins = _keep(student, "__builtins__", "__builtins__", getattr=True)
+            if builtins.type_name == "module":
+                self._eval = _keep(student, "eval", student._target(builtins, "eval"), getattr=True)
+            else:
+                self._eval = _keep(student, "eval", student._target(builtins, "get"), "eval")
+            self._evals[student] = self._eval
 
     def kept(self, source: str) -> wire.Handle:
         return _keep(self.student, "the grader's function f", self.student._target(self._eval, None), source, {})
