@@ -117,7 +117,8 @@ def _bptt(dstates, inputs, states, Wx, Wh, h0, *, derivative="h_t", carry=True, 
     dinputs, dh_carry = np.zeros(inputs.shape), np.zeros(hidden)
     sums = [np.zeros(Wx.shape), np.zeros(Wh.shape), np.zeros(hidden)]
     for t in (reversed(range(T)) if backwards else range(T)):
-        h_prev = {"h_{t-1}": states[t - 1] if t > 0 else h0, "h_t": states[t],
+        h_prev = {"h_{t-1}": states[t - 1] if t > 0 else h0, "h_t": states[t] if t > 0 else h0,
+                  "states[-1] at t=1": states[t - 1],
                   "zeros at t=1": states[t - 1] if t > 0 else np.zeros(hidden)}[previous]
         at = {"h_t": None, "none": False, "h_prev": h_prev}[derivative]
         dx, dh_carry, *weights = _step(dstates[t] + (dh_carry if carry else 0), inputs[t], h_prev, states[t],
@@ -144,6 +145,8 @@ def sequence_mistakes(case: Case) -> list[tuple[str, tuple]]:
          "and h0 for the first step", {"previous": "h_t"}),
         ("this ignores h0 at the first step: its previous state is h0 (zeros only when h0 is None)",
          {"previous": "zeros at t=1"}),
+        ("this takes states[t - 1] at the first step too: states[-1] is the LAST state; the previous state "
+         "of the first step is h0", {"previous": "states[-1] at t=1"}),
         ("this is the gradient with Wx @ dz or Wh @ dz: going back through a product takes the transpose, "
          "Wx.T @ dz and Wh.T @ dz", {"transposed": False})]]
 
@@ -165,7 +168,13 @@ def close_or_hint(got: np.ndarray, expected: np.ndarray, what: str, hints, rows:
     except pytest.fail.Exception as failure:
         cause = next((why for why, wrong in hints() if np.shape(wrong) == got.shape
                       and np.allclose(got, wrong, atol=config.FLOAT64_ATOL, rtol=config.FLOAT64_RTOL)), None)
-        fail(f"{failure.msg}\n  {cause}" if cause else failure.msg)
+        fail(_with_cause(failure.msg, cause))
+
+
+def _with_cause(message: str, cause: str | None) -> str:
+    """The cause right after the first line: expected and got of a matrix can be long."""
+    first, _, rest = message.partition("\n")
+    return f"{first}:\n  {cause}\n{rest}" if cause else message
 
 
 def check_step(student, what: str, args: tuple, expected: tuple, **kwargs) -> tuple[np.ndarray, ...]:
@@ -183,7 +192,8 @@ def check_sequence(student, what: str, case: Case, value) -> tuple[np.ndarray, .
     """What a call of rnn_backward on the case returned, checked against autograd."""
     got = gradients(value, SEQUENCE_NAMES, [e.shape for e in case.expected], what)
     for i, (name, g, e) in enumerate(zip(SEQUENCE_NAMES, got, case.expected)):
-        close_or_hint(g, e, f"{name} from {what}", lambda i=i: [(why, wrong[i]) for why, wrong in sequence_mistakes(case)],
+        close_or_hint(g, e, f"{name} from {what}",
+                      lambda i=i: [(why, wrong[i]) for why, wrong in sequence_mistakes(case)],
                       rows="time step" if name == "dinputs" else "")
     return got
 
@@ -273,7 +283,7 @@ def check_numerical(got, expected: np.ndarray, what: str, hints=()) -> np.ndarra
             close(got, expected, what, atol=GRADIENT_ATOL, rtol=GRADIENT_RTOL)
         except pytest.fail.Exception as failure:
             cause = next((why for why, wrong in hints if np.allclose(got, wrong, atol=1e-9, rtol=1e-9)), None)
-            fail(f"{failure.msg}\n  {cause}" if cause else failure.msg)
+            fail(_with_cause(failure.msg, cause))
     return got
 
 
@@ -313,7 +323,8 @@ def test_numerical_gradient_central_differences(student, rng):
     for eps, what, args, kwargs in [
             (0.1, "numerical_gradient(f, x, 0.1) (eps as the third argument)", (f, x, 0.1), {}),
             (0.05, "numerical_gradient(f, x, eps=0.05)", (f, x), {"eps": 0.05}),
-            (0.02, "numerical_gradient(f=f, x=x, eps=0.02) (every argument by keyword)", (), {"f": f, "x": x, "eps": 0.02})]:
+            (0.02, "numerical_gradient(f=f, x=x, eps=0.02) (every argument by keyword)", (),
+             {"f": f, "x": x, "eps": 0.02})]:
         check_numerical(student.call("numerical_gradient", *args, **kwargs), numerical(trusted, x, eps),
                         f"{what} for f(x) = sum(c * x**3)", one_sided(trusted, x, eps))
 
@@ -333,7 +344,8 @@ def test_numerical_gradient_leaves_x_unchanged(student, rng):
         fail(f"after numerical_gradient the x passed in is {kind(now)}, not the array of shape {x.shape} it was")
     if not np.array_equal(now, x):
         where = tuple(int(i) for i in np.argwhere(now != x)[0])
-        fail(f"numerical_gradient left x changed: x{list(where)} was {x[where]!r} and is {now[where]!r} after the "
+        fail(f"numerical_gradient left x changed: x{list(where)} was {float(x[where])!r} and is "
+             f"{float(now[where])!r} after the "
              f"call: save each entry before moving it (saved = x[i]) and put it back (x[i] = saved), or work "
              f"on a copy of x")
 
@@ -376,7 +388,7 @@ def test_rnn_cell_step_backward_matches_autograd(student, rng):
 
 @points(1)
 def test_rnn_cell_step_backward_shapes_and_dtype(student, rng):
-    """rnn_cell_step_backward returns 5 float64 arrays: (input,), (hidden,), (hidden, input), (hidden, hidden), (hidden,)"""
+    """rnn_cell_step_backward returns 5 float64 arrays shaped like x_t, h_prev, Wx, Wh and b"""
     args, expected = one_step(rng, 3, 5)
     what = "rnn_cell_step_backward with input_size=3, hidden_size=5"
     for name, g, e in zip(STEP_NAMES, unpack(student.call("rnn_cell_step_backward", *args), 5, what), expected):
@@ -415,7 +427,7 @@ def test_rnn_backward_matches_autograd(student, rng):
 
 @points(1)
 def test_rnn_backward_shapes_and_dtype(student, rng):
-    """rnn_backward returns 5 float64 arrays: (T, input), (hidden,), (hidden, input), (hidden, hidden), (hidden,)"""
+    """rnn_backward returns 5 float64 arrays shaped like inputs, h0, Wx, Wh and b"""
     case = make_case(rng, 3, 5, with_h0=False)
     what = f"rnn_backward on {TIMESTEPS} steps with input_size=3, hidden_size=5"
     for name, g, e in zip(SEQUENCE_NAMES, unpack(student.call("rnn_backward", *case.args()), 5, what), case.expected):
