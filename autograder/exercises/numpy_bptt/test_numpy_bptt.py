@@ -110,7 +110,7 @@ def step_mistakes(dh, x_t, h_prev, h_t, Wx, Wh) -> list[tuple[str, tuple]]:
 
 
 def _bptt(dstates, inputs, states, Wx, Wh, h0, *, derivative="h_t", carry=True, accumulate=True,
-          backwards=True, previous="h_{t-1}", transposed=True) -> tuple:
+          backwards=True, previous="h_{t-1}", transposed=True, dh0="out of the first step") -> tuple:
     """BPTT with one mistake switched on (the trusted side's model of wrong answers)."""
     T, hidden = states.shape
     h0 = np.zeros(hidden) if h0 is None else h0
@@ -121,11 +121,12 @@ def _bptt(dstates, inputs, states, Wx, Wh, h0, *, derivative="h_t", carry=True, 
                   "states[-1] at t=1": states[t - 1],
                   "zeros at t=1": states[t - 1] if t > 0 else np.zeros(hidden)}[previous]
         at = {"h_t": None, "none": False, "h_prev": h_prev}[derivative]
-        dx, dh_carry, *weights = _step(dstates[t] + (dh_carry if carry else 0), inputs[t], h_prev, states[t],
-                                       Wx, Wh, derivative_at=at, transposed=transposed)
+        dh = dstates[t] + (dh_carry if carry else 0)
+        dx, dh_carry, *weights = _step(dh, inputs[t], h_prev, states[t], Wx, Wh, derivative_at=at,
+                                       transposed=transposed)
         dinputs[t] = dx
         sums = [s + w for s, w in zip(sums, weights)] if accumulate else weights
-    return (dinputs, dh_carry, *sums)
+    return (dinputs, dh_carry if dh0 == "out of the first step" else dh, *sums)
 
 
 def sequence_mistakes(case: Case) -> list[tuple[str, tuple]]:
@@ -148,7 +149,9 @@ def sequence_mistakes(case: Case) -> list[tuple[str, tuple]]:
         ("this takes states[t - 1] at the first step too: states[-1] is the LAST state; the previous state "
          "of the first step is h0", {"previous": "states[-1] at t=1"}),
         ("this is the gradient with Wx @ dz or Wh @ dz: going back through a product takes the transpose, "
-         "Wx.T @ dz and Wh.T @ dz", {"transposed": False})]]
+         "Wx.T @ dz and Wh.T @ dz", {"transposed": False}),
+        ("this is dL/dh_1, the gradient going into the first step: dh0 is what comes out of it, its dh_prev",
+         {"dh0": "into the first step"})]]
 
 
 # ---------------------------------------------------------------- checks
@@ -299,17 +302,19 @@ def quadratic(rng: np.random.Generator) -> tuple[np.ndarray, str, callable, np.n
 def test_numerical_gradient_known_gradients(student, rng):
     """numerical_gradient(f, x) returns the gradient of a scalar f (vector and matrix x), as float64 of x's shape"""
     functions = Sandboxed(student)
-    x, source, _, gradient = quadratic(rng)
+    x, source, trusted, gradient = quadratic(rng)
     X, A = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (3, 4))
     softmax_at = rng.normal(0, 1, 6)
-    cases = [("f(x) = sum(c * x**2) of a vector x", source, x, gradient),
+    cases = [("f(x) = sum(c * x**2) of a vector x", source, trusted, x, gradient),
              ("f(X) = sum(A * sin(X)) of a (3, 4) matrix X",
-              f"lambda X: float(({literal(A)} * __import__('numpy').sin(X)).sum())", X, A * np.cos(X)),
+              f"lambda X: float(({literal(A)} * __import__('numpy').sin(X)).sum())",
+              lambda v: float((A * np.sin(v)).sum()), X, A * np.cos(X)),
              ("f(x) = log(sum(exp(x)))", "lambda x: float(__import__('numpy').log(__import__('numpy').exp(x).sum()))",
-              softmax_at, np.exp(softmax_at) / np.exp(softmax_at).sum())]
-    for label, source, point, expected in cases:
+              lambda v: float(np.log(np.exp(v).sum())), softmax_at, np.exp(softmax_at) / np.exp(softmax_at).sum())]
+    for label, source, f, point, expected in cases:
         what = f"numerical_gradient(f, x) for {label}"
-        got = check_numerical(student.call("numerical_gradient", functions.function(source), point), expected, what)
+        got = check_numerical(student.call("numerical_gradient", functions.function(source), point), expected, what,
+                              one_sided(f, point, 1e-5))
         array(got, what, expected.shape, np.float64)
 
 
@@ -333,7 +338,6 @@ def test_numerical_gradient_central_differences(student, rng):
 def test_numerical_gradient_leaves_x_unchanged(student, rng):
     """numerical_gradient returns the right gradient and leaves x exactly as it was (every bit)"""
     functions = Sandboxed(student)
-    x, source, _, gradient = quadratic(rng)
     x = rng.normal(0, 1, (3, 4))
     c = rng.uniform(0.5, 2.0, (3, 4))
     f = functions.function(f"lambda x: float(({literal(c)} * x ** 2).sum())")
