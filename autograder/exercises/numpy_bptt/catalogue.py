@@ -1,0 +1,97 @@
+"""Realistic bugs of numpy_bptt: each is the reference with ONE edit a student could make.
+
+See autograder/exercises/__init__.py (Bug) for what an entry is; `autograder audit` runs them.
+"""
+from autograder.exercises import Bug
+
+# The reference's central difference, from the first move of x to the quotient.
+CENTRAL = (
+    "        try:\n            x[index] = saved + eps\n            f_plus = f(x)\n"
+    "            x[index] = saved - eps\n            f_minus = f(x)\n        finally:\n"
+    "            x[index] = saved  # put x back exactly, even when f raises\n"
+    "        # (f(x + eps) - f(x - eps)) / 2eps is off by O(eps**2); a one-sided difference by O(eps)\n"
+    "        grad[index] = (f_plus - f_minus) / (2 * eps)"
+)
+
+AUTOGRAD = "test_rnn_backward_matches_autograd"
+STEP = "test_rnn_cell_step_backward_matches_autograd"
+
+BUGS = [
+    # --- the step through tanh
+    Bug("no_tanh_derivative", "dz = dh * (1 - h_t ** 2)", "dz = dh", (STEP, AUTOGRAD),
+        "forgets tanh's derivative: goes from dL/dh_t straight to the weights"),
+    Bug("tanh_derivative_at_h_prev", "dz = dh * (1 - h_t ** 2)", "dz = dh * (1 - h_prev ** 2)", (STEP, AUTOGRAD),
+        "takes tanh's derivative at the previous state instead of at this step's output"),
+    Bug("tanh_derivative_not_squared", "dz = dh * (1 - h_t ** 2)", "dz = dh * (1 - h_t)", (STEP, AUTOGRAD),
+        "writes tanh' as 1 - h instead of 1 - h**2"),
+    Bug("tanh_derivative_of_h_not_z", "dz = dh * (1 - h_t ** 2)", "dz = dh * (1 - np.tanh(h_t) ** 2)",
+        (STEP, AUTOGRAD), "applies tanh' to h_t = tanh(z_t) as if h_t were z_t: tanh is taken twice"),
+    Bug("dx_not_transposed", "dx_t = Wx.T @ dz", "dx_t = (Wx @ dz if Wx.shape[0] == Wx.shape[1] else Wx.T @ dz)",
+        (STEP, AUTOGRAD), "Wx @ dz where the sizes allow it: only square sizes reveal it, by value"),
+    Bug("dh_prev_not_transposed", "dh_prev = Wh.T @ dz", "dh_prev = Wh @ dz",
+        (STEP, AUTOGRAD, "test_rnn_backward_loss_at_last_step_only"),
+        "goes back through Wh without transposing it (Wh is square: no error, wrong numbers)"),
+    Bug("dWx_transposed", "dWx = np.outer(dz, x_t)", "dWx = np.outer(x_t, dz)",
+        (STEP, "test_rnn_cell_step_backward_shapes_and_dtype"), "dWx of shape (input, hidden)"),
+    Bug("dWh_from_h_t", "dWh = np.outer(dz, h_prev)", "dWh = np.outer(dz, h_t)", (STEP, AUTOGRAD),
+        "multiplies dz by the step's output instead of its input state h_prev"),
+    # --- through time
+    Bug("dWh_overwritten", "dWh += dWh_t", "dWh = dWh_t", (AUTOGRAD,),
+        "overwrites dWh at every step: only the first step's gradient is left"),
+    Bug("dWx_overwritten", "dWx += dWx_t", "dWx = dWx_t", (AUTOGRAD,), "overwrites dWx instead of adding up"),
+    Bug("db_not_summed_over_time", "db += db_t", "db = db_t", (AUTOGRAD,), "keeps the first step's db only"),
+    Bug("later_gradient_not_added", "dh = dstates[t] + dh_next", "dh = dstates[t]",
+        (AUTOGRAD, "test_rnn_backward_loss_at_last_step_only"),
+        "drops the gradient that flows back from the later steps: each step sees only its own loss"),
+    Bug("time_loop_forwards", "for t in reversed(range(T)):", "for t in range(T):",
+        (AUTOGRAD, "test_rnn_backward_loss_at_last_step_only"),
+        "runs the backward loop from the first step: the carried gradient goes the wrong way"),
+    Bug("h_prev_off_by_one", "h_prev = states[t - 1] if t > 0 else h0", "h_prev = states[t] if t > 0 else h0",
+        (AUTOGRAD,), "takes states[t] (this step's output) as the previous state"),
+    Bug("h0_ignored_at_first_step", "h_prev = states[t - 1] if t > 0 else h0", "h_prev = states[t - 1]",
+        (AUTOGRAD, "test_rnn_backward_uses_h0"),
+        "states[t - 1] at t = 0 is states[-1], the LAST state, not h0"),
+    Bug("h0_always_zeros", "h0 = np.zeros(hidden) if h0 is None else h0", "h0 = np.zeros(hidden)",
+        ("test_rnn_backward_uses_h0",), "ignores the h0 it is given"),
+    Bug("backward_h0_keyword_only", "def rnn_backward(dstates, inputs, states, Wx, Wh, h0=None):",
+        "def rnn_backward(dstates, inputs, states, Wx, Wh, *, h0=None):",
+        ("test_rnn_backward_uses_h0", "test_rnn_backward_default_h0_is_zeros"),
+        "h0 is keyword-only: rnn_backward(dstates, inputs, states, Wx, Wh, h0) raises TypeError"),
+    Bug("backward_h0_truthiness", "h0 = np.zeros(hidden) if h0 is None else h0", "h0 = h0 if h0 else np.zeros(hidden)",
+        ("test_rnn_backward_uses_h0",), "`if h0` on an array raises 'truth value ... is ambiguous'"),
+    Bug("returns_dh1_not_dh0", "return dinputs, dh_next, dWx, dWh, db", "return dinputs, dh, dWx, dWh, db",
+        (AUTOGRAD,), "returns dL/dh_1 (the first step's incoming gradient) instead of dL/dh0"),
+    Bug("dinputs_buffer_kept_on_the_function", "dinputs = np.zeros(inputs.shape)",
+        "dinputs = rnn_backward.__dict__.setdefault(inputs.shape, np.zeros(inputs.shape))  # allocate once",
+        ("test_bptt_results_do_not_depend_on_other_calls",),
+        "reuses one dinputs array per shape: the next call overwrites an earlier result"),
+    # --- arguments changed in place
+    Bug("dh_scaled_in_place", "dz = dh * (1 - h_t ** 2)", "dh *= 1 - h_t ** 2\n    dz = dh",
+        ("test_rnn_cell_step_backward_leaves_arguments_unchanged",),
+        "multiplies the caller's dh in place: the gradients are right, dh is gone"),
+    Bug("dstates_row_updated_in_place", "dh = dstates[t] + dh_next", "dh = dstates[t]\n        dh += dh_next",
+        ("test_rnn_backward_leaves_arguments_unchanged",),
+        "dstates[t] is a view: adding into it changes the caller's dstates"),
+    # --- numerical_gradient
+    Bug("one_sided_differences", CENTRAL,
+        CENTRAL.replace("x[index] = saved - eps", "x[index] = saved").replace("/ (2 * eps)", "/ eps"),
+        ("test_numerical_gradient_central_differences", "test_numerical_gradient_known_gradients"),
+        "forward differences (f(x + eps) - f(x)) / eps: an error of O(eps) instead of O(eps**2)"),
+    Bug("central_difference_not_halved", "/ (2 * eps)", "/ eps",
+        ("test_numerical_gradient_known_gradients", "test_numerical_gradient_central_differences"),
+        "divides the central difference by eps instead of 2 eps: every gradient twice too large"),
+    Bug("eps_ignored", CENTRAL, CENTRAL.replace("eps", "1e-5"), ("test_numerical_gradient_central_differences",),
+        "uses a hard-coded step of 1e-5 whatever eps it is given"),
+    Bug("x_left_perturbed_when_f_raises", CENTRAL,
+        "        x[index] = saved + eps\n        f_plus = f(x)\n        x[index] = saved - eps\n"
+        "        f_minus = f(x)\n        x[index] = saved  # put x back (but only when f returned)\n"
+        "        grad[index] = (f_plus - f_minus) / (2 * eps)",
+        ("test_numerical_gradient_restores_x_when_f_raises",),
+        "puts x back after f returns, not in a finally: block: when f raises, x stays moved"),
+    Bug("x_not_put_back", "x[index] = saved  # put x back exactly, even when f raises", "pass",
+        ("test_numerical_gradient_leaves_x_unchanged", "test_numerical_gradient_restores_x_when_f_raises"),
+        "never puts the entry back: x is returned moved by -eps everywhere (the gradient itself is fine)"),
+    Bug("vectors_only", "for index in np.ndindex(x.shape):", "for index in range(len(x)):",
+        ("test_numerical_gradient_known_gradients",),
+        "loops over len(x): for a matrix x each 'entry' is a whole row"),
+]
