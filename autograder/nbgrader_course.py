@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from . import config, notebooks
-from .exercises import names as exercise_names
+from .exercises import get as get_exercise, names as exercise_names
 
 DEFAULT_ASSIGNMENT = "rnn"
 COURSE_ID = "rnn-unit"
