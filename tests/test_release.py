@@ -1,9 +1,11 @@
-"""The released notebooks: untouched they earn zero with clean messages; filled in, full marks."""
+"""The released notebooks: untouched they earn zero with clean messages; filled in, full marks;
+every line short enough to read without scrolling sideways."""
 from __future__ import annotations
 
 import pytest
 
 from autograder import config, notebooks
+from autograder.exercises import Exercise, registry
 from autograder.exercises import names as exercise_names
 from conftest import ASSIGNMENTS, SOLUTIONS, failed
 
@@ -33,3 +35,31 @@ def test_every_contract_function_has_a_stub_cell(exercise):
     stubs = notebooks.stub_cells(notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb"))
     reference = notebooks.definitions((SOLUTIONS / f"{exercise}.py").read_text())
     assert set(stubs) == set(reference)
+
+
+NOTEBOOK_LINE_CHARS = 100  # the kit's notebooks read at 1400 px without scrolling sideways (#12)
+
+
+def long_lines(notebook: dict, name: str) -> list[str]:
+    """Each line of a cell (markdown or code) longer than NOTEBOOK_LINE_CHARS, with where it is."""
+    found = []
+    for number, cell in enumerate(notebook["cells"], start=1):
+        for line_number, line in enumerate(notebooks.cell_source(cell).split("\n"), start=1):
+            if len(line) > NOTEBOOK_LINE_CHARS:
+                found.append(f"{name} cell {number} ({cell.get('cell_type')}, id {cell.get('id')}) "
+                             f"line {line_number}: {len(line)} characters: {line[:50]!r}...")
+    return found
+
+
+@pytest.mark.parametrize("exercise", registry(), ids=lambda e: e.name)
+def test_notebook_lines_are_at_most_100_characters(exercise: Exercise):
+    found = long_lines(notebooks.read(exercise.notebook), exercise.notebook.name)
+    assert not found, (f"{len(found)} lines longer than {NOTEBOOK_LINE_CHARS} characters (wrap them):\n"
+                       + "\n".join(found))
+
+
+def test_long_lines_names_notebook_cell_and_line():
+    notebook = {"cells": [{"cell_type": "markdown", "id": "intro", "source": ["# Title\n", "x" * 100]},
+                          {"cell_type": "code", "id": "c2", "source": "ok = 1\n\n" + "y" * 101}]}
+    assert long_lines(notebook, "demo.ipynb") == [
+        f"demo.ipynb cell 2 (code, id c2) line 3: 101 characters: {'y' * 50!r}..."]
