@@ -13,9 +13,11 @@ from typing import Callable
 import pytest
 
 from .. import config
+from ..exercises import get as get_exercise
 from ..sandbox.wire import WireError
+from .feedback import Mistakes, explanation, uses, with_root_causes
 from .results import TestResult, clip
-from .student_code import StudentCodeError
+from .student_code import StudentCode, StudentCodeError
 
 
 def points_of(item: pytest.Item) -> float:
@@ -67,6 +69,8 @@ class GradingPlugin:
     def __init__(self, exercise: str, submissions: list[Callable[[], object]], seed_shift: int = 0):
         self.exercise = exercise
         self.seed_shift = seed_shift  # see the seed_shift fixture
+        self.mistakes = Mistakes(get_exercise(exercise))
+        self.open_code: dict[int, object] = {}
         self.submissions = submissions  # each opens one submission's student code
         self.graded = [Graded() for _ in submissions]
 
@@ -77,11 +81,15 @@ class GradingPlugin:
     def open(self, index: int):
         """Called by the `student` fixture; close() is called when its tests are done."""
         self.graded[index].seconds = time.monotonic()
-        return self.submissions[index]()
+        self.open_code[index] = self.submissions[index]()
+        return self.open_code[index]
 
     def close(self, index: int, student) -> None:
         student.close()
         graded = self.graded[index]
+        if isinstance(student, StudentCode):
+            exercise = get_exercise(self.exercise)
+            with_root_causes(graded.tests, uses(student.source.cells, exercise.functions), exercise)
         graded.problems = bounded(student.problems)
         graded.limits = bounded(student.limits)
         graded.output = clip(student.output, config.MAX_OUTPUT_CHARS)
@@ -98,6 +106,15 @@ class GradingPlugin:
         points = points_of(item)
         passed = report.passed
         message = "" if passed or call.excinfo is None else failure_message(call.excinfo)
+        mistake = ""
+        code = self.open_code.get(index)
+        if isinstance(code, StudentCode):
+            calls, code.calls = code.calls, []
+            if not passed and report.when == "call":
+                bugs = self.mistakes.matching(item.originalname, calls)
+                if bugs:
+                    mistake, message = bugs[0].name, f"{message}\n{explanation(bugs)}"
         self.graded[index].tests.append(TestResult(
             exercise=self.exercise, name=item.originalname, description=description_of(item),
-            max_score=points, score=points if passed else 0.0, passed=passed, message=message))
+            max_score=points, score=points if passed else 0.0, passed=passed, message=message,
+            mistake=mistake))

@@ -28,6 +28,7 @@ class TestResult:
     score: float
     passed: bool
     message: str = ""    # what is wrong, expected vs got; empty when passed
+    mistake: str = ""    # the catalogued mistake the results match (its Bug name), if one does
 
 
 @dataclass
