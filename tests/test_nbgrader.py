@@ -268,8 +268,12 @@ def test_each_grading_cell_is_worth_its_graders_points(course, gradebook):
         assert cell.max_score == points > 0
         assert gradebook.find_notebook(exercise, ASSIGNMENT).max_score == points
         source = notebooks.read(course.source / f"{exercise}.ipynb")
-        grading = [c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+        graded = [c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+        grading = [c for c in graded if c["metadata"]["nbgrader"]["points"] > 0]
         assert len(grading) == 1 and notebooks.is_grading_cell(grading[0])
+        checks = [c for c in graded if c is not grading[0]]  # the public checks: 0 points, for Validate
+        assert checks and all(source_of(c).lstrip().startswith("# Public checks") for c in checks)
+        assert all(c["metadata"]["nbgrader"]["points"] == 0 for c in checks)
         assert without_hidden_tests(source_of(grading[0])).strip() == notebooks.GRADING_COMMENT
 
 
