@@ -281,9 +281,12 @@ def source_notebook(exercise: str, points: float | None = None) -> dict:
             metadata["nbgrader"] = _nbgrader(unique(f"solution_{name}"), solution=True)
             last_stub = name
         elif text.lstrip().startswith(PUBLIC_CHECKS):
+            # An autograded test cell worth 0 points: nbgrader's Validate (the JupyterLab button and
+            # `nbgrader validate` with default flags) runs it and reports it when it fails, and no
+            # grade changes (the grading cell gives every point).
             checks = f"checks_{last_stub or cell_id}"  # a function's second check cell: by its id
             metadata["nbgrader"] = _nbgrader(unique(f"checks_{cell_id}" if checks in seen else checks),
-                                             locked=True)
+                                             locked=True, points=0)
         # other code cells (imports, demonstrations) stay ordinary cells students may change
     if grading is None:
         raise CourseError(f"{exercise}: assignments/{exercise}.ipynb has no grading cell "

@@ -268,8 +268,12 @@ def test_each_grading_cell_is_worth_its_graders_points(course, gradebook):
         assert cell.max_score == points > 0
         assert gradebook.find_notebook(exercise, ASSIGNMENT).max_score == points
         source = notebooks.read(course.source / f"{exercise}.ipynb")
-        grading = [c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+        graded = [c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+        grading = [c for c in graded if c["metadata"]["nbgrader"]["points"] > 0]
         assert len(grading) == 1 and notebooks.is_grading_cell(grading[0])
+        checks = [c for c in graded if c is not grading[0]]  # the public checks: 0 points, for Validate
+        assert checks and all(source_of(c).lstrip().startswith("# Public checks") for c in checks)
+        assert all(c["metadata"]["nbgrader"]["points"] == 0 for c in checks)
         assert without_hidden_tests(source_of(grading[0])).strip() == notebooks.GRADING_COMMENT
 
 
@@ -381,18 +385,27 @@ def test_release_filled_with_the_reference_passes_every_check_in_a_real_kernel(c
         assert printed.count("public checks passed") == len(notebooks.stub_cells(ran))
 
 
-def test_nbgrader_validate_passes_a_completed_notebook_and_flags_an_unfinished_one(course, tmp_path):
-    for name, notebook in [("done", filled(course.release, "rnn_shapes", reference("rnn_shapes"))),
-                           ("todo", notebooks.read(course.release / "rnn_shapes.ipynb"))]:
+def test_nbgrader_validate_with_default_flags_names_the_failing_public_checks(course, tmp_path):
+    """What the JupyterLab Validate button shows (it runs the same nbgrader Validator): success for
+    a complete correct notebook, and for an untouched or a buggy one the public checks that fail."""
+    transposed = reference("numpy_rnn").replace("Wh @ h_prev", "Wh.T @ h_prev")
+    cases = {"done": filled(course.release, "numpy_rnn", reference("numpy_rnn")),
+             "todo": notebooks.read(course.release / "numpy_rnn.ipynb"),
+             "buggy": filled(course.release, "numpy_rnn", transposed)}
+    for name, notebook in cases.items():
         (tmp_path / name).mkdir()
-        notebooks.write(notebook, tmp_path / name / "rnn_shapes.ipynb")
-    done = nbgrader(tmp_path / "done", "validate", "rnn_shapes.ipynb")
+        notebooks.write(notebook, tmp_path / name / "numpy_rnn.ipynb")
+    done = nbgrader(tmp_path / "done", "validate", "numpy_rnn.ipynb")
     assert done.returncode == 0 and "Success! Your notebook passes all the tests." in done.stdout, done.stdout
-    # public checks are read-only cells, not graded ones: --Validator.validate_all=True runs them too
-    done_all = nbgrader(tmp_path / "done", "validate", "--Validator.validate_all=True", "rnn_shapes.ipynb")
-    assert "Success!" in done_all.stdout, done_all.stdout
-    todo = nbgrader(tmp_path / "todo", "validate", "--Validator.validate_all=True", "rnn_shapes.ipynb")
-    assert "VALIDATION FAILED" in todo.stdout and "NotImplementedError" in todo.stdout, todo.stdout
+    todo = nbgrader(tmp_path / "todo", "validate", "numpy_rnn.ipynb")
+    assert "VALIDATION FAILED" in todo.stdout and "Success!" not in todo.stdout, todo.stdout
+    assert todo.stdout.count("The following cell failed") == len(notebooks.stub_cells(cases["todo"])), todo.stdout
+    assert "NotImplementedError" in todo.stdout and "Public checks" in todo.stdout, todo.stdout
+    buggy = nbgrader(tmp_path / "buggy", "validate", "numpy_rnn.ipynb")
+    failed = buggy.stdout.split("The following cell failed:")[1:]
+    assert "VALIDATION FAILED" in buggy.stdout and failed, buggy.stdout
+    assert any("h = rnn_cell_step(" in cell for cell in failed), buggy.stdout  # the cell step's own check
+    assert not any("init_rnn_params(5, 8, seed=0)" in cell for cell in failed), buggy.stdout
 
 
 # ------------------------------------------------------------------------------- pieces

@@ -27,12 +27,14 @@ class Bug:
     """One realistic mistake: the reference with `old` replaced by `new` (`old` must occur in it).
 
     must_fail: the grader tests it must lose points on (at least these); why: the mistake in plain words.
+    A failed test's results that equal this bug's on the same calls are named in the feedback.
     """
     name: str
     old: str
     new: str
     must_fail: tuple[str, ...]
     why: str
+    says: str = ""      # the mistake in a student's words, named in feedback (else `why` is)
     exercise: str = ""  # filled in by the registry
 
     def source(self) -> str:

@@ -13,9 +13,11 @@ from typing import Callable
 import pytest
 
 from ..config import Settings
+from ..exercises import get as get_exercise
 from ..sandbox.wire import WireError
+from .feedback import Mistakes, explanation, said, uses, with_root_causes
 from .results import ExerciseResult, TestResult, clip
-from .student_code import StudentCodeError
+from .student_code import StudentCode, StudentCodeError
 
 
 def points_of(item: pytest.Item) -> float:
@@ -58,6 +60,8 @@ class GradingPlugin:
         self.exercise = exercise
         self.settings = settings
         self.seed_shift = seed_shift  # see the seed_shift fixture
+        self.mistakes = Mistakes(get_exercise(exercise))
+        self.open_code: dict[int, object] = {}
         self.submissions = submissions  # each opens one submission's student code
         # What the session decides about each submission (run.py names the file and the sandbox).
         self.results = [ExerciseResult(exercise=exercise, submission="") for _ in submissions]
@@ -69,11 +73,16 @@ class GradingPlugin:
     def open(self, index: int):
         """Called by the `student` fixture; close() is called when its tests are done."""
         self.results[index].seconds = time.monotonic()
-        return self.submissions[index]()
+        self.open_code[index] = self.submissions[index]()
+        self.mistakes.new_submission()
+        return self.open_code[index]
 
     def close(self, index: int, student) -> None:
         student.close()
         result = self.results[index]
+        if isinstance(student, StudentCode):
+            exercise = get_exercise(self.exercise)
+            with_root_causes(result.tests, uses(student.source.cells, exercise.functions), exercise)
         result.problems = bounded(student.problems, self.settings)
         result.limits = bounded(student.limits, self.settings)
         result.output = clip(student.output, self.settings.max_output_chars)
@@ -91,6 +100,15 @@ class GradingPlugin:
         passed = report.passed
         message = ("" if passed or call.excinfo is None
                    else failure_message(call.excinfo, self.settings.max_test_message_chars))
+        misconception = ""
+        code = self.open_code.get(index)
+        if isinstance(code, StudentCode):
+            calls, code.calls = code.calls, []
+            if not passed and report.when == "call":
+                bugs = self.mistakes.matching(item.originalname, calls)
+                if bugs:
+                    misconception, message = said(bugs[0]), f"{message}\n{explanation(bugs)}"
         self.results[index].tests.append(TestResult(
             exercise=self.exercise, name=item.originalname, description=description_of(item),
-            max_score=points, score=points if passed else 0.0, passed=passed, message=message))
+            max_score=points, score=points if passed else 0.0, passed=passed, message=message,
+            misconception=misconception))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -25,6 +26,23 @@ from ..sandbox.zygote import SandboxSettings, Zygote
 
 class StudentCodeError(Exception):
     """A call into student code that gave no usable value; str() is the student-facing message."""
+
+
+@dataclass
+class Call:
+    """One call a grader made into the submission, as the trusted side saw it: replayed on the
+    catalogued mistakes to name the one a failing result matches (grading/feedback.py)."""
+    target: Any                    # a function name, or [handle id, attribute or None]
+    args: tuple
+    kwargs: dict
+    flags: dict                    # keep / return_args / getattr, as sent
+    value: Any = None
+    returned_args: list | None = None
+    error: str = ""                # the student-facing message when the call failed
+    seconds: float = 0.0           # how long it took in the sandbox (what a replay may cost)
+
+
+MAX_LOGGED_CALLS = 200  # per test: enough for every grader; a loop in a grader cannot grow it without end
 
 
 def sandbox_settings(extra_hide: list[Path] = (), settings: Settings = Settings()) -> SandboxSettings:
@@ -60,6 +78,7 @@ class StudentCode:
         self._spent = 0.0
         self._outputs: list[str] = []
         self._loaded = False
+        self.calls: list[Call] = []  # this test's calls (the grading plugin clears it between tests)
 
     # ---------------------------------------------------------------- calls for graders
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -123,16 +142,22 @@ class StudentCode:
             raise StudentCodeError(why) from None
         finally:
             self._spent += time.monotonic() - started
+        call = Call(target, args, kwargs, flags, seconds=time.monotonic() - started)
+        if len(self.calls) < MAX_LOGGED_CALLS:
+            self.calls.append(call)
         if not reply.get("ok"):
             error = reply.get("error")
-            raise StudentCodeError(_error_message(label, error if isinstance(error, dict) else {}, self.settings))
+            call.error = _error_message(label, error if isinstance(error, dict) else {}, self.settings)
+            raise StudentCodeError(call.error)
         try:
             value = wire.decode(reply.get("value"), reply_blobs)
             returned_args = wire.decode(reply.get("args", []), reply_blobs)
         except wire.WireError as error:
-            raise StudentCodeError(f"{label} returned data the grader cannot read ({error})") from None
+            call.error = f"{label} returned data the grader cannot read ({error})"
+            raise StudentCodeError(call.error) from None
         if isinstance(value, wire.Handle):
             value = wire.Handle(self._generation << 32 | value.id, value.type_name)
+        call.value, call.returned_args = value, returned_args if flags.get("return_args") else None
         return value, returned_args
 
     def _budget_left(self) -> float:

@@ -1,0 +1,281 @@
+"""Feedback that names the cause of a failure, on the trusted side.
+
+Two things a bare "expected vs got" does not say:
+- which known mistake a result is: a failed test's calls are replayed on the exercise's catalogued
+  bugs (the reference with one edit: the kit's own code, run here like the reference); a bug whose
+  results equal the student's on every call, where the reference's do not, is named;
+- which other function is to blame: when a failing function uses another of the student's functions
+  (read from their code on the trusted side, nothing run) whose own tests fail, say so first.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import io
+import math
+import time
+import types
+from typing import Any, NamedTuple
+
+import numpy as np
+import torch
+
+from ..exercises import Bug, Exercise
+from ..sandbox import wire
+from .results import TestResult
+from .student_code import Call
+
+# Replaying costs about what the student's calls cost (training, for char_rnn): a replay is tried
+# only while it fits in what is left of this budget, per submission.
+NAMING_BUDGET_S = 2.0
+RTOL, ATOL = 1e-5, 1e-6  # a replay on the trusted side may differ from the sandbox's run in the last bits
+
+
+class Outcome(NamedTuple):
+    kind: str           # "value", "kept" (an object left in the sandbox) or "raised"
+    value: Any          # the value as sent, the kept object's type name, or the exception's type name
+    args: Any = None    # the arguments after the call, when the grader asked for them
+
+
+class Mistakes:
+    """The catalogued mistakes of one exercise, replayed on demand."""
+
+    def __init__(self, exercise: Exercise):
+        self.exercise = exercise
+        self._bugs = exercise.bugs()
+        self._reference = exercise.reference.read_text(encoding="utf-8")
+        self._code: dict[str, types.CodeType | None] = {}
+        self._edits = {bug.name: self._edited(bug) for bug in self._bugs if bug.old in self._reference}
+        self.reference_uses = uses([(1, self._reference)], exercise.functions)
+        self.budget = NAMING_BUDGET_S
+
+    def new_submission(self) -> None:
+        self.budget = NAMING_BUDGET_S
+
+    def matching(self, test: str, calls: list[Call]) -> list[Bug]:
+        """The catalogued mistakes whose results on the failed `test`'s calls are the student's, the
+        likeliest first ([] when none fits, or when looking failed: naming is a courtesy, it must
+        never cost a grade)."""
+        try:
+            return self._matching(test, calls)
+        except Exception:
+            return []
+
+    def _matching(self, test: str, calls: list[Call]) -> list[Bug]:
+        calls = [c for c in calls if not c.error or " raised " in c.error]
+        ran = {c.target for c in calls if isinstance(c.target, str)}
+        ran |= {g for f in ran for g in self.reference_uses.get(f, ())}
+        candidates = ([b for b in self._bugs if test in b.must_fail]  # the likeliest first
+                      + [b for b in self._bugs if test not in b.must_fail and self._edits.get(b.name, set()) & ran])
+        if not calls or not candidates:
+            return []
+        cost = sum(c.seconds for c in calls)  # a replay runs what the student's calls ran
+        reference = self._spend(cost, lambda: self._replay("reference", self._reference, calls))
+        found = []
+        for bug in candidates if reference is not None else ():
+            outcomes = self._spend(cost, lambda: self._replay(bug.name, self._reference.replace(bug.old, bug.new),
+                                                              calls))
+            if outcomes is None and self.budget < cost:
+                break
+            if outcomes is not None and all(map(_matches, calls, outcomes)) and outcomes_differ(outcomes, reference):
+                found.append(bug)
+        return found
+
+    def _spend(self, cost: float, replay) -> list[Outcome] | None:
+        if cost > self.budget:
+            return None
+        started = time.monotonic()
+        try:
+            return replay()
+        finally:
+            self.budget -= time.monotonic() - started
+
+    def _edited(self, bug: Bug) -> set[str]:
+        """The reference's top-level functions and classes that the bug's edit falls in."""
+        reference = self._reference
+        start = reference.index(bug.old)
+        lines = reference[:start].count("\n") + 1, reference[:start + len(bug.old)].count("\n") + 1
+        return {node.name for node in ast.parse(reference).body
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                and node.lineno <= lines[1] and lines[0] <= node.end_lineno}
+
+    def _replay(self, key: str, source: str, calls: list[Call]) -> list[Outcome] | None:
+        """Each call's outcome on a fresh module of `source` (None when the module does not load)."""
+        if key not in self._code:
+            try:
+                self._code[key] = compile(source, f"<{self.exercise.name}: {key}>", "exec")
+            except SyntaxError:
+                self._code[key] = None
+        code = self._code[key]
+        if code is None:
+            return None
+        module = types.ModuleType(f"mistake_{key}")
+        with _isolated():
+            try:
+                exec(code, module.__dict__)
+            except Exception:
+                return None
+            kept: dict[int, Any] = {}
+            return [_outcome(module, kept, call) for call in calls]
+
+
+def said(bug: Bug) -> str:
+    """A mistake in plain words (what TestResult.misconception holds)."""
+    return bug.says or bug.why
+
+
+def explanation(bugs: list[Bug]) -> str:
+    """The feedback line naming the mistakes (one, or the few that give the same results here)."""
+    if len(bugs) == 1:
+        return f"Your results are exactly what a known mistake gives: {said(bugs[0])}."
+    return ("Your results are exactly what one of these known mistakes gives: "
+            + "; or ".join(map(said, bugs[:3])) + ".")
+
+
+def outcomes_differ(outcomes: list[Outcome], reference: list[Outcome] | None) -> bool:
+    return reference is None or any(a.kind != b.kind or not _same(a.value, b.value) or not _same(a.args, b.args)
+                                    for a, b in zip(outcomes, reference))
+
+
+@contextlib.contextmanager
+def _isolated():
+    """A replay leaves the grader as it was: its printing, torch's and NumPy's global random state."""
+    state = np.random.get_state()
+    with torch.random.fork_rng(), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
+
+
+def _low(handle_id: int) -> int:
+    return handle_id & ((1 << 32) - 1)
+
+
+def _resolve(value: Any, kept: dict[int, Any]) -> Any:
+    """The grader's arguments as the variant gets them: copies (it may modify them), handles replaced."""
+    if isinstance(value, wire.Handle):
+        return kept.get(_low(value.id))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolve(v, kept) for v in value)
+    if isinstance(value, dict):
+        return {k: _resolve(v, kept) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def _as_sent(value: Any) -> Any:
+    """A value as it would have crossed from the sandbox (so a Net compares with ModuleData)."""
+    blobs: list[bytes] = []
+    return wire.decode(wire.encode(value, blobs), blobs)
+
+
+def _outcome(module: types.ModuleType, kept: dict[int, Any], call: Call) -> Any:
+    try:
+        if isinstance(call.target, str):
+            function = module.__dict__[call.target]
+        else:
+            obj = kept[int(call.target[0])]
+            function = obj if call.target[1] is None else getattr(obj, call.target[1])
+        args, kwargs = _resolve(list(call.args), kept), _resolve(dict(call.kwargs), kept)
+        result = function if call.flags.get("getattr") else function(*args, **kwargs)
+        if call.flags.get("keep"):
+            if isinstance(call.value, wire.Handle):
+                kept[_low(call.value.id)] = result
+            return Outcome("kept", type(result).__name__)
+        return Outcome("value", _as_sent(result), _as_sent(args) if call.flags.get("return_args") else None)
+    except Exception as error:
+        return Outcome("raised", type(error).__name__)
+
+
+def _matches(call: Call, outcome: Outcome) -> bool:
+    if call.error:
+        return outcome.kind == "raised" and f" raised {outcome.value}" in call.error
+    if call.flags.get("keep"):
+        return outcome.kind == "kept" and isinstance(call.value, wire.Handle) and call.value.type_name == outcome.value
+    return (outcome.kind == "value" and _same(call.value, outcome.value)
+            and (call.returned_args is None or _same(call.returned_args, outcome.args)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype == b.dtype and _close(a, b))
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape
+                and a.dtype == b.dtype and _close(a.detach().double().numpy(), b.detach().double().numpy()))
+    if isinstance(a, wire.ModuleData) or isinstance(b, wire.ModuleData):
+        if not (isinstance(a, wire.ModuleData) and isinstance(b, wire.ModuleData)) or a.type_name != b.type_name:
+            return False
+        # The structure, not the weights: a module built unseeded differs in every replay. A trained
+        # net's results (losses, predictions) are compared where it is used.
+        sa, sb = a.state_dict(), b.state_dict()
+        return (a.base == b.base and _same(a.config, b.config) and set(sa) == set(sb)
+                and all(sa[k].shape == sb[k].shape and sa[k].dtype == sb[k].dtype for k in sa))
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return type(a) is type(b) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, float) or isinstance(b, float):
+        return (type(a) is type(b) and (math.isclose(a, b, rel_tol=RTOL, abs_tol=ATOL)
+                                        or (math.isnan(a) and math.isnan(b))))
+    if isinstance(a, wire.Handle) and isinstance(b, wire.Handle):
+        return a.type_name == b.type_name
+    return type(a) is type(b) and a == b
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.dtype.kind not in "fc":
+        return bool(np.array_equal(a, b))
+    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True))
+
+
+# ---------------------------------------------------------------- root causes
+
+def uses(cells: list[tuple[int, str]], functions: tuple[str, ...]) -> dict[str, set[str]]:
+    """Which of the exercise's functions each one of the submission uses, directly or not: the names
+    its body (a class: its methods) mentions, read from the code without running it."""
+    direct: dict[str, set[str]] = {}
+    for _, code in cells:
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in functions:
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                direct[node.name] = {f for f in functions if f in names and f != node.name}
+    closed = {f: set(g) for f, g in direct.items()}
+    for _ in functions:  # transitively: at most one step per function
+        for f in closed:
+            closed[f] |= {h for g in set(closed[f]) for h in closed.get(g, ())} - {f}
+    return closed
+
+
+def function_of(test: str, exercise: Exercise) -> str | None:
+    """The student function a grader test is about, from its name (test_<function>_...)."""
+    name = test.removeprefix("test_").lower()
+    found = [f for f in exercise.functions if name == f.lower() or name.startswith(f.lower() + "_")]
+    return max(found, key=len) if found else None
+
+
+def with_root_causes(tests: list[TestResult], used: dict[str, set[str]], exercise: Exercise) -> None:
+    """Prefix each failure caused by another failing function of the student's with that cause.
+
+    used: what each of the student's functions uses (see uses()).
+    """
+    failing: dict[str, TestResult] = {}
+    for test in tests:
+        function = function_of(test.name, exercise)
+        if function and not test.passed and function not in failing:
+            failing[function] = test
+    for test in tests:
+        function = function_of(test.name, exercise)
+        if test.passed or function is None:
+            continue
+        culprits = [g for g in exercise.functions if g in used.get(function, ()) and g in failing]
+        if culprits:
+            causes = "; ".join(f"your {g}, which fails \"{failing[g].description}\"" for g in culprits)
+            test.message = (f"{function} uses {causes}: fix {' and '.join(culprits)} first, this test may then "
+                            f"pass too.\n{test.message}")

@@ -1,0 +1,96 @@
+"""Feedback that names the cause: known mistakes (replayed from the catalogue) and root causes."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.exercises import get
+from autograder.grading.feedback import Mistakes, explanation, function_of, uses, with_root_causes
+from autograder.grading.results import TestResult
+from autograder.grading.student_code import Call
+from solutions import numpy_rnn as reference
+
+from conftest import SOLUTIONS
+
+NUMPY_RNN = get("numpy_rnn")
+CELL_TEST = "test_rnn_cell_step_matches_formula"
+
+
+def cell_call(value, Wh_factor: float = 1.0) -> tuple[Call, tuple]:
+    rng = np.random.default_rng(0)
+    args = (rng.normal(size=3), rng.normal(size=4), rng.normal(0, 0.3, (4, 3)), rng.normal(0, 0.3, (4, 4)),
+            rng.normal(0, 0.3, 4))
+    return Call("rnn_cell_step", args, {}, {}, value=value(*args)), args
+
+
+def test_a_result_equal_to_a_catalogued_bug_is_named():
+    call, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
+    found = Mistakes(NUMPY_RNN).matching(CELL_TEST, [call])
+    assert [b.name for b in found] == ["transposed_Wh"]
+    assert "`Wh.T @ h_prev` instead of `Wh @ h_prev`" in explanation(found)
+
+
+def test_right_results_and_unknown_mistakes_are_not_named():
+    mistakes = Mistakes(NUMPY_RNN)
+    right, _ = cell_call(reference.rnn_cell_step)
+    assert mistakes.matching(CELL_TEST, [right]) == []
+    doubled, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + 2 * Wh @ h + b))
+    assert mistakes.matching(CELL_TEST, [doubled]) == []
+
+
+def test_naming_never_fails_on_what_a_submission_returned():
+    weird, _ = cell_call(lambda *args: {"not": object()})
+    assert Mistakes(NUMPY_RNN).matching(CELL_TEST, [weird]) == []
+    error = Call("rnn_cell_step", (), {}, {}, error="rnn_cell_step raised TypeError: missing arguments")
+    assert Mistakes(NUMPY_RNN).matching(CELL_TEST, [error]) == []  # the reference raises the same
+
+
+def test_uses_reads_which_function_calls_which_without_running_anything():
+    cells = [(1, "def rnn_cell_step(x, h, Wx, Wh, b):\n    return 0\n"),
+             (2, "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n    return [rnn_cell_step(x, h0, Wx, Wh, b)"
+                 " for x in inputs]\n"),
+             (3, "def rnn_weights_from_torch(rnn):\n    raise SystemExit  # never run\n"),
+             (4, "def init_rnn_params(:\n"),  # a syntax error is skipped
+             (5, "class Helper:\n    def go(self):\n        return rnn_forward(1, 2, 3, 4)\n")]
+    found = uses(cells, NUMPY_RNN.functions)
+    assert found["rnn_forward"] == {"rnn_cell_step"} and found["rnn_cell_step"] == set()
+    assert found["rnn_weights_from_torch"] == set() and "init_rnn_params" not in found
+    char = uses([(1, "class Net:\n    pass\ndef train_char_rnn():\n    return decode(Net())\n"
+                     "def decode(net):\n    return build_vocab('a', 'b')\n")], get("char_rnn").functions)
+    assert char["train_char_rnn"] == {"Net", "decode", "build_vocab"}  # transitively
+
+
+def test_root_cause_names_the_failing_function_first():
+    assert function_of("test_rnn_forward_uses_h0", NUMPY_RNN) == "rnn_forward"
+    assert function_of("test_rnn_cell_step_and_rnn_forward_leave_arguments_unchanged", NUMPY_RNN) == "rnn_cell_step"
+    assert function_of("test_rnn_results_do_not_depend_on_other_calls", NUMPY_RNN) is None
+    tests = [TestResult("numpy_rnn", CELL_TEST, "rnn_cell_step computes the formula", 2, 0, False, "wrong"),
+             TestResult("numpy_rnn", "test_rnn_forward_uses_h0", "uses h0", 1, 0, False, "differs"),
+             TestResult("numpy_rnn", "test_rnn_weights_from_torch_values", "weights", 1, 0, False, "differs")]
+    with_root_causes(tests, {"rnn_forward": {"rnn_cell_step"}, "rnn_weights_from_torch": set()}, NUMPY_RNN)
+    assert tests[1].message.startswith('rnn_forward uses your rnn_cell_step, which fails "rnn_cell_step '
+                                       'computes the formula": fix rnn_cell_step first')
+    assert tests[1].message.endswith("\ndiffers")
+    assert tests[0].message == "wrong" and tests[2].message == "differs"
+
+
+def test_grading_names_the_mistake_and_its_root_cause(grade_code):
+    bug = next(b for b in NUMPY_RNN.bugs() if b.name == "transposed_Wh")
+    result = grade_code(bug.source(), "numpy_rnn")
+    by_name = {t.name: t for t in result.tests}
+    assert by_name[CELL_TEST].misconception.startswith("`Wh.T @ h_prev` instead of `Wh @ h_prev`")
+    assert "a known mistake gives: `Wh.T @ h_prev`" in by_name[CELL_TEST].message
+    recurrence = by_name["test_rnn_forward_matches_recurrence"]
+    assert recurrence.message.startswith("rnn_forward uses your rnn_cell_step, which fails")
+    assert not any(t.misconception for t in result.tests if t.passed)
+
+
+def test_a_forward_pass_written_inline_is_not_blamed_on_the_cell(grade_code):
+    """rnn_forward that does not call rnn_cell_step is judged on its own, even when the cell is wrong."""
+    source = (SOLUTIONS / "numpy_rnn.py").read_text().replace("Wh @ h_prev + b)", "Wh.T @ h_prev + b)")
+    inline = source.replace("h = rnn_cell_step(x_t, h, Wx, Wh, b)", "h = np.tanh(Wx @ x_t + Wh @ h + b)")
+    assert inline != source
+    result = grade_code(inline, "numpy_rnn")
+    failed = [t for t in result.tests if not t.passed]
+    assert any(t.name == CELL_TEST for t in failed)
+    assert not any("rnn_forward uses your rnn_cell_step" in t.message for t in failed)
+    assert all(t.passed for t in result.tests if t.name.startswith("test_rnn_forward_matches_recurrence"))
