@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .. import config
 from ..exercises import names as exercise_names
-from ..load import SubmissionError, exercise_files
+from ..load import SubmissionError
+from ..matching import exercise_files
 from ..reports import FORMATS, render
 from ..reports.text import score_table
 from ..files import write_atomically

@@ -8,7 +8,8 @@ from typing import Callable
 import pytest
 
 from ..exercises import get as get_exercise
-from ..load import Source, SubmissionError, exercise_files, load_source
+from ..load import Source, SubmissionError, load_source
+from ..matching import exercise_files
 from ..sandbox.zygote import Zygote
 from .plugin import Graded, GradingPlugin
 from .results import ExerciseResult, Report
@@ -92,7 +93,9 @@ def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None 
     zygote = zygote or Zygote()
     try:
         for exercise, file in files.items():
-            report.exercises.append(grade_exercise(exercise, file, zygote, extra_hide, root))
+            (result,) = grade_exercises(exercise, [file.path], zygote, extra_hide, root, [file.refusal])
+            result.problems[:0] = file.notes  # e.g. another file that also looked like this exercise
+            report.exercises.append(result)
     finally:
         if own:
             zygote.close()
