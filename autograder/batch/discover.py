@@ -70,10 +70,8 @@ def _claims(place: Path, wanted: list[str], nbgrader: bool) -> tuple[dict[str, E
     is named after (or whose functions it defines); an nbgrader assignment folder claims the
     exercises it holds."""
     if _is_folder(place):
-        found = match_folder(place, wanted)
-        if nbgrader:
-            found = {e: f for e, f in found.items() if f.found}
-        return found, list(found) if nbgrader else wanted
+        found = match_folder(place, wanted)  # the missing ones too: their message lists what it holds
+        return found, [e for e, f in found.items() if f.found] if nbgrader else wanted
     if nbgrader or place.suffix not in SUFFIXES:  # a linked student or assignment folder
         return {e: ExerciseFile(place) for e in wanted}, wanted
     _, named = split_student(place.stem)
@@ -101,7 +99,7 @@ def discover(root: Path, exercises: list[str] | None = None) -> list[Job]:
     """Every (student, exercise) of the class, in a stable order; missing files included.
 
     A student id that several entries claim for one exercise (a folder `alice/` and a file
-    `alice_numpy_rnn.py`) is a clash: every exercise of that student gets zero and says so.
+    `alice_<exercise>.py`) is a clash: every exercise of that student gets zero and says so.
     """
     wanted = exercises or list(exercise_names())
     nbgrader = _submitted_root(root) is not None
@@ -113,7 +111,9 @@ def discover(root: Path, exercises: list[str] | None = None) -> list[Job]:
             found, claims = _claims(place, wanted, nbgrader)
             for exercise in claims:
                 claimed[exercise] += 1
-            files.update(found)
+            for exercise, file in found.items():
+                if file.found or exercise not in files:
+                    files[exercise] = file
         clash = any(n > 1 for n in claimed.values())
         refusal = clash_message(student, places) if clash else ""
         for exercise in wanted:

@@ -60,7 +60,7 @@ class ClassStats:
 
 
 def _exercise_order(name: str) -> tuple[int, str]:
-    return (config.EXERCISES.index(name), "") if name in config.EXERCISES else (len(config.EXERCISES), name)
+    return (exercise_names().index(name), "") if name in exercise_names() else (len(exercise_names()), name)
 
 
 def class_stats(reports: dict[str, Report]) -> ClassStats:

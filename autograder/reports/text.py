@@ -65,7 +65,7 @@ def render(report: Report) -> str:
 
 def score_table(reports: list[Report]) -> str:
     """One row per submission, one column per exercise."""
-    exercises = [e for e in config.EXERCISES if any(x.exercise == e for r in reports for x in r.exercises)]
+    exercises = [e for e in exercise_names() if any(x.exercise == e for r in reports for x in r.exercises)]
     header = ["submission", *exercises, "total"]
     rows = []
     for report in reports:
