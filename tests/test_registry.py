@@ -295,3 +295,9 @@ def test_no_module_outside_the_registry_names_an_exercise():
             if not any(name.startswith(own.format(name=exercise)) for own in OWN):
                 offenders.append(f"{name} names {exercise}")
     assert not offenders, "derive these from the registry (autograder/exercises):\n" + "\n".join(offenders)
+
+
+def test_the_templates_hold_no_points_total():
+    total = re.compile(rf"(?<![\d.]){total_points():g}(?![\d.])")
+    held = [name for name in tracked(ROOT) if name.startswith("templates/") and total.search((ROOT / name).read_text())]
+    assert not held, f"{held} hold the unit's total {total_points():g}: fill it in from the registry (@TOTAL_POINTS@)"
