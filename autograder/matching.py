@@ -10,11 +10,13 @@ or one file that defines the functions of two, are reported with what was found.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import config
 from .exercises import get as get_exercise, names as exercise_names
 from .load import SubmissionError, notebook_cells
 from .notebooks import cell_source
@@ -146,15 +148,21 @@ def _listing(folder: Path, files: list[Path], labels: dict[Path, str]) -> str:
     """What a folder holds, for a message: its notebooks and .py files (with what each looks like)
     and the other files at its top."""
     try:
-        others = sorted(e.name for e in os.scandir(folder) if not e.is_dir(follow_symlinks=False)
-                        and Path(e.name).suffix not in (".ipynb", ".py"))[:SHOWN_FILES]
+        with os.scandir(folder) as entries:
+            others = sorted(e.name for e in itertools.islice(entries, config.MAX_FOLDER_ENTRIES)
+                            if not e.is_dir(follow_symlinks=False) and Path(e.name).suffix not in (".ipynb", ".py"))
     except OSError:
         others = []
-    shown = [shown_name(Path(p.relative_to(folder).as_posix())) + labels.get(p, "")
-             for p in sorted(files, key=_rank_in(folder))] + [shown_name(Path(n)) for n in others]
+    shown = [_shown(p, folder) + labels.get(p, "") for p in sorted(files, key=_rank_in(folder))]
+    shown += [shown_name(Path(n)) for n in others[:SHOWN_FILES]]
     if not shown:
         return "nothing"
     return ", ".join(shown[:SHOWN_FILES]) + (", ..." if len(shown) > SHOWN_FILES else "")
+
+
+def _shown(path: Path, folder: Path) -> str:
+    """A file's path inside the folder for a message, control characters as escapes."""
+    return repr(path.relative_to(folder).as_posix())[1:-1]
 
 
 def _rank_in(folder: Path):
@@ -208,7 +216,7 @@ def _match(folder: Path, exercises: list[str] | None) -> tuple[dict[str, Exercis
                 f"Submit it as {exercise}.ipynb"))
             continue
         best = [path for rank, path in candidates if rank == candidates[0][0]]
-        names = ", ".join(shown_name(Path(p.relative_to(folder).as_posix())) for _, p in candidates)
+        names = ", ".join(_shown(p, folder) for _, p in candidates)
         if len(best) > 1:
             result[exercise] = ExerciseFile(expected, refusal=(
                 f"more than one file could be {exercise}: {names}; none was graded. Keep one file "
@@ -216,7 +224,7 @@ def _match(folder: Path, exercises: list[str] | None) -> tuple[dict[str, Exercis
         elif len(candidates) > 1:
             result[exercise] = ExerciseFile(best[0], notes=(
                 f"more than one file could be {exercise}: {names}; graded "
-                f"{shown_name(Path(best[0].relative_to(folder).as_posix()))}. Keep one file per exercise",))
+                f"{_shown(best[0], folder)}. Keep one file per exercise",))
         else:
             result[exercise] = ExerciseFile(best[0])
     return result, listing

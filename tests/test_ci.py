@@ -203,3 +203,18 @@ def test_make_student_repo_copies_the_released_notebooks_and_sets_the_workflow(t
             make_student_repo.build(tmp_path / "unpinned", kit=unpinned)
     assert not (tmp_path / "unpinned").exists()
     assert make_student_repo.main([str(tmp_path / "cli"), "--kit", KIT]) == 0
+
+
+def test_the_student_repo_says_what_the_registry_says(tmp_path):
+    from autograder.exercises import registry
+
+    repo = make_student_repo.build(tmp_path / "repo", kit=KIT)
+    readme = (repo / "README.md").read_text()
+    for exercise in registry():
+        assert (repo / exercise.notebook.name).is_file()
+        assert f"| `{exercise.notebook.name}` | {exercise.title} | {exercise.points:g} |" in readme
+    assert f"git add {' '.join(e.notebook.name for e in registry())}\n" in readme
+    assert f"{total_points():g} points in all" in readme and "@" not in readme
+    workflow = (repo / WORKFLOW).read_text()
+    assert load(repo / WORKFLOW)["env"]["FAIL_UNDER"] == f"{total_points():g}"  # every test must pass
+    assert not re.findall(r"@[A-Z_]+@", workflow) and all(e.notebook.name in workflow for e in registry())

@@ -276,6 +276,20 @@ def test_adding_the_toy_changed_no_other_file(kit):
     assert changed == kit.toy_files, sorted(changed ^ kit.toy_files)
 
 
+def test_class_batches_start_with_the_heaviest_exercise_and_hold_one_exercise():
+    from autograder.batch.discover import Job
+    from autograder.batch.workers import batches
+    from autograder.exercises import registry
+
+    jobs = [Job(f"s{n}", e, Path(f"s{n}/{e}.ipynb"), "x") for n in range(5) for e in reversed(exercise_names())]
+    chunks = batches(jobs, 2)
+    assert all(len({job.exercise for job in chunk}) == 1 for chunk in chunks)
+    order = list(dict.fromkeys(chunk[0].exercise for chunk in chunks))
+    assert order == [e.name for e in sorted(registry(), key=lambda e: -e.weight)]
+    scheduled = [job for chunk in chunks for job in chunk]
+    assert len(scheduled) == len(jobs) and set(scheduled) == set(jobs)
+
+
 # ------------------------------------------------------------------------------- no exercise named elsewhere
 
 # What may name an exercise: its own files (the registry entry's package, its notebook, its reference).
