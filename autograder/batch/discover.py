@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import config
 from ..exercises import names as exercise_names
-from ..matching import ExerciseFile, match_folder, named_exercise, recognised, defined_names, split_student
+from ..matching import ExerciseFile, defined_names, match_folder, named_exercise, recognised, split_student
 from ..submitted_files import SUFFIXES, digest, shown_name
 
 
@@ -26,7 +26,8 @@ class Job:
     path: Path        # may not exist: graded as "not submitted"
     digest: str       # content hash: a rerun regrades only what changed
     root: Path | None = None  # the class folder: nothing below it is read through a link
-    refusal: str = ""  # why it is not graded at all (two entries claim the student), else ""
+    refusal: str = ""  # why it is not graded at all (two entries claim the student; no file in the
+    #                    student's folder, with what it holds; two equally good files), else ""
     note: str = ""     # what the gradebook says of a student not graded, e.g. "clash: alice/, alice_x.py"
     notes: tuple[str, ...] = ()  # told to the student beside the grades (another file that looked like it)
 
