@@ -216,7 +216,8 @@ def _match(folder: Path, exercises: list[str] | None) -> tuple[dict[str, Exercis
                 f"Submit it as {exercise}.ipynb"))
             continue
         best = [path for rank, path in candidates if rank == candidates[0][0]]
-        names = ", ".join(_shown(p, folder) for _, p in candidates)
+        names = ", ".join(_shown(p, folder) for _, p in candidates[:SHOWN_FILES])
+        names += ", ..." if len(candidates) > SHOWN_FILES else ""
         if len(best) > 1:
             result[exercise] = ExerciseFile(expected, refusal=(
                 f"more than one file could be {exercise}: {names}; none was graded. Keep one file "
