@@ -27,7 +27,7 @@ nbgrader-course: $(SETUP)
 	$(VENV)/bin/autograder nbgrader-course course
 
 # The student repository (templates/student-repo/ plus the released notebooks) in out/student-repo:
-#   make student-repo KIT='rnn-autograder[reports] @ git+https://github.com/ORG/REPO@v0.1.0' FAIL_UNDER=58
+#   make student-repo KIT='rnn-autograder[reports] @ git+https://github.com/ORG/REPO@v0.1.0' [FAIL_UNDER=SCORE]
 student-repo: $(SETUP)
 	$(PYTHON) templates/make_student_repo.py out/student-repo $(if $(KIT),--kit '$(KIT)') $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER))
 

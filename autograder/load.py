@@ -16,9 +16,8 @@ from pathlib import Path
 
 from . import config, notebooks
 from .config import Settings
-from .errors import UsageError
-from .exercises import names as exercise_names
-from .submitted_files import Refused, read_submitted, walk
+from .exercises import get as get_exercise
+from .submitted_files import Refused, read_submitted
 
 
 class SubmissionError(Exception):
@@ -32,34 +31,6 @@ class Source:
     module_name: str = "__main__"         # a .py file runs as a module, so its __main__ block does not
     problems: list[str] = field(default_factory=list)
     limits: list[str] = field(default_factory=list)   # trusted-side limits the file hit
-
-
-def exercise_files(path: Path, exercises: list[str] | None = None) -> dict[str, Path]:
-    """Which file of a submission holds which exercise.
-
-    A file names its exercise (numpy_rnn.ipynb, char_rnn_final.py); a folder is searched for
-    such files, notebooks first. An explicit exercise list assigns a single file to it.
-    """
-    if path.is_file() or path.is_symlink():  # a link is refused, with a message, when it is read
-        if exercises:
-            return {e: path for e in exercises}
-        named = [e for e in exercise_names() if e in path.stem]
-        if not named:
-            raise UsageError(f"cannot tell which exercise {path.name} is: name it after one of "
-                             f"{', '.join(exercise_names())} or pass --exercise")
-        return {named[0]: path}
-    if not path.is_dir():
-        raise UsageError(f"{path} does not exist")
-    files, _ = walk(path)
-    candidates = sorted(files, key=lambda p: (p.suffix != ".ipynb", len(p.parts), p.name))
-    found: dict[str, Path] = {}
-    for exercise in exercises or exercise_names():
-        matches = [p for p in candidates if p.stem == exercise] or [p for p in candidates if exercise in p.stem]
-        if matches:
-            found[exercise] = matches[0]
-        elif exercises:
-            found[exercise] = path / f"{exercise}.ipynb"  # graded as missing, with a message
-    return found
 
 
 def load_source(path: Path, exercise: str | None = None, root: Path | None = None,
@@ -84,7 +55,7 @@ def load_source(path: Path, exercise: str | None = None, root: Path | None = Non
 def kit_cells(exercise: str) -> frozenset[str]:
     """The release's code cells that only use the student's functions (checks, demonstrations):
     not the imports, not the stubs."""
-    release = config.RELEASE_DIR / f"{exercise}.ipynb"
+    release = get_exercise(exercise).notebook
     if not release.is_file():
         return frozenset()
     found = set()

@@ -3,7 +3,7 @@
 nbgrader runs a submitted notebook in a Jupyter kernel, cell by cell, and the last cell of each
 notebook (locked, checksummed, `grade_<exercise>`) ends with a hidden call
 
-    score("numpy_rnn", points=18)
+    score("<exercise>", points=<the exercise's points>)
 
 which grades, with the kit's own pipeline, exactly the code the kernel has run so far: the cells
 of the submission as nbgrader executed them (its read-only cells restored to the instructor's

@@ -1,7 +1,7 @@
 """Build a real nbgrader course for the unit from the kit's single sources.
 
     build_course(Path("course"))  ->  course/nbgrader_config.py
-                                      course/source/rnn/{numpy_rnn,rnn_shapes,char_rnn}.ipynb
+                                      course/source/rnn/<exercise>.ipynb, one per registered exercise
 
 Each source notebook is the student notebook of assignments/ with nbgrader's metadata and
   * every stub (`# YOUR CODE HERE` / `raise NotImplementedError()`) replaced by the body of the
@@ -28,10 +28,6 @@ from .nbgrader_cell import BEGIN_HIDDEN, END_HIDDEN
 DEFAULT_ASSIGNMENT = "rnn"
 COURSE_ID = "rnn-unit"
 EXECUTE_TIMEOUT_S = 300  # per cell; a grading cell takes < 30 s here, its sandbox at most ~100 s
-
-KIT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = KIT / "assignments"
-SOLUTIONS = KIT / "solutions"
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -79,7 +75,7 @@ c.Autograde.pre_convert_hook = skip_unreadable_notebooks
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # nbgrader zip_collect: files downloaded from an LMS, placed in downloaded/<assignment>/archive/
-# (loose or in .zip files), named <student>_<notebook>.ipynb, e.g. alice_numpy_rnn.ipynb.
+# (loose or in .zip files), named <student>_<notebook>.ipynb, e.g. alice_{example}.ipynb.
 c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[^/_]+)_(?P<file_id>[^/]+\\.ipynb)$"
 '''
 
@@ -242,8 +238,8 @@ def hidden_call(exercise: str, points: float) -> str:
 
 def source_notebook(exercise: str, points: float | None = None) -> dict:
     """The nbgrader source notebook of one exercise, from assignments/ and solutions/."""
-    release = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")
-    reference = (SOLUTIONS / f"{exercise}.py").read_text()
+    release = notebooks.read(get_exercise(exercise).notebook)
+    reference = get_exercise(exercise).reference.read_text()
     points = exercise_points(exercise) if points is None else points
     notebook = copy.deepcopy(release)
     last_stub = None
@@ -289,7 +285,7 @@ def source_notebook(exercise: str, points: float | None = None) -> dict:
                                              locked=True, points=0)
         # other code cells (imports, demonstrations) stay ordinary cells students may change
     if grading is None:
-        raise CourseError(f"{exercise}: assignments/{exercise}.ipynb has no grading cell "
+        raise CourseError(f"{exercise}: {get_exercise(exercise).notebook.name} has no grading cell "
                           f"(a code cell holding only {GRADING_COMMENT!r})")
     if grading != max(i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code"):
         raise CourseError(f"{exercise}: the grading cell must be the last code cell")
@@ -301,11 +297,11 @@ def source_notebook(exercise: str, points: float | None = None) -> dict:
 
 
 def config_text(course_id: str = COURSE_ID) -> str:
-    return CONFIG_TEMPLATE.format(course_id=course_id, timeout=EXECUTE_TIMEOUT_S)
+    return CONFIG_TEMPLATE.format(course_id=course_id, timeout=EXECUTE_TIMEOUT_S, example=exercise_names()[0])
 
 
 def build_course(directory: Path, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = COURSE_ID,
-                 exercises: tuple[str, ...] = exercise_names()) -> list[Path]:
+                 exercises: tuple[str, ...] | None = None) -> list[Path]:
     """Write DIR/nbgrader_config.py and DIR/source/<assignment>/<exercise>.ipynb; return the files.
 
     Everything else of the course (release/, submitted/, autograded/, feedback/, gradebook.db) is
@@ -318,7 +314,7 @@ def build_course(directory: Path, assignment: str = DEFAULT_ASSIGNMENT, course_i
     source.mkdir(parents=True, exist_ok=True)
     written = [directory / "nbgrader_config.py"]
     written[0].write_text(config_text(course_id))
-    for exercise in exercises:
+    for exercise in exercises or exercise_names():
         path = source / f"{exercise}.ipynb"
         notebooks.write(source_notebook(exercise), path)
         written.append(path)

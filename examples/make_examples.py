@@ -1,7 +1,8 @@
 """Regenerate the bundled example submissions that `make demo` grades (run after editing notebooks).
 
-Each example student is a folder with the three released notebooks, filled with the reference
-solutions except for the bugs named below (taken from the test suite's catalogue of real bugs).
+Each example student is a folder with every registered exercise's released notebook, filled with
+its reference solution except for the bugs named below (taken from the exercises' catalogues of
+real bugs); "untouched" holds the notebooks as released.
 """
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from autograder import config, notebooks  # noqa: E402
-from autograder.exercises import names as exercise_names
-from autograder.exercises import all_bugs
+from autograder import notebooks  # noqa: E402
+from autograder.exercises import all_bugs, registry  # noqa: E402
 
 BUGS = all_bugs()
 
@@ -32,13 +31,16 @@ def main() -> None:
     bugs = {b.name: b for b in BUGS}
     for student, bug_names in STUDENTS.items():
         chosen = {bugs[n].exercise: bugs[n] for n in bug_names}
-        for exercise in exercise_names():
-            release = notebooks.read(ROOT / "assignments" / f"{exercise}.ipynb")
-            source = chosen[exercise].source() if exercise in chosen else (ROOT / "solutions" / f"{exercise}.py").read_text()
+        for exercise in registry():
+            bug = chosen.get(exercise.name)
+            source = bug.source() if bug else exercise.reference.read_text()
             (out / student).mkdir(parents=True, exist_ok=True)
-            notebooks.write(notebooks.fill(release, source), out / student / f"{exercise}.ipynb")
+            notebooks.write(notebooks.fill(notebooks.read(exercise.notebook), source),
+                            out / student / exercise.notebook.name)
     untouched = out / "untouched"
-    shutil.copytree(ROOT / "assignments", untouched, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    untouched.mkdir(parents=True)
+    for exercise in registry():
+        shutil.copy(exercise.notebook, untouched / exercise.notebook.name)
     print(f"wrote {len(STUDENTS) + 1} example students to {out.relative_to(ROOT)}")
 
 

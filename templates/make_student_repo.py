@@ -3,9 +3,11 @@
     python templates/make_student_repo.py [DEST] [--kit SPEC] [--fail-under SCORE]
 
 DEST (default out/student-repo) gets the template (README for students, the grading workflow in
-.github/workflows/grade.yml) and assignments/*.ipynb. The notebooks are copied at build time, never
-kept in templates/: assignments/ stays their one source. --kit and --fail-under set the workflow's
-AUTOGRADER_KIT (the kit's pinned install spec) and FAIL_UNDER. `make student-repo` runs this.
+.github/workflows/grade.yml) and every registered exercise's notebook. The notebooks are copied at
+build time, never kept in templates/: assignments/ stays their one source. What the template says
+of the exercises (@NOTEBOOKS_TABLE@, @NOTEBOOKS@, @TOTAL_POINTS@) is filled in from the registry.
+--kit and --fail-under set the workflow's AUTOGRADER_KIT (the kit's pinned install spec) and
+FAIL_UNDER (default: every test passes). `make student-repo` runs this.
 """
 from __future__ import annotations
 
@@ -15,10 +17,23 @@ import shutil
 import sys
 from pathlib import Path
 
+from autograder.exercises import registry, total_points
+from autograder.exercises.tables import notebooks_table, number
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "student-repo"
-ASSIGNMENTS = ROOT / "assignments"
 WORKFLOW = Path(".github") / "workflows" / "grade.yml"
+FILLED = ("README.md", WORKFLOW)  # the template's files that say something of the exercises
+
+
+def fill(text: str) -> str:
+    """A template file with what it says of the exercises filled in from the registry."""
+    values = {"NOTEBOOKS_TABLE": notebooks_table(), "NOTEBOOKS": " ".join(e.notebook.name for e in registry()),
+              "TOTAL_POINTS": number(total_points())}
+    text = re.sub(r"@([A-Z_]+)@", lambda m: values.get(m[1], m[0]), text)
+    if left := re.findall(r"@[A-Z_]+@", text):
+        raise ValueError(f"the template holds {', '.join(left)}, which make_student_repo.py does not fill in")
+    return text
 
 
 def set_env(workflow: str, name: str, value: str) -> str:
@@ -37,8 +52,10 @@ def build(dest: Path, kit: str | None = None, fail_under: float | None = None) -
                          f"'rnn-autograder[reports] @ git+https://github.com/ORG/REPO@v0.1.0', not {kit!r}")
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATE, dest, dirs_exist_ok=True)
-    for notebook in sorted(ASSIGNMENTS.glob("*.ipynb")):
-        shutil.copy(notebook, dest / notebook.name)
+    for name in FILLED:
+        (dest / name).write_text(fill((TEMPLATE / name).read_text()))
+    for exercise in registry():
+        shutil.copy(exercise.notebook, dest / exercise.notebook.name)
     workflow = (dest / WORKFLOW).read_text()
     if kit is not None:
         workflow = set_env(workflow, "AUTOGRADER_KIT", kit)
@@ -53,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dest", nargs="?", type=Path, default=ROOT / "out" / "student-repo")
     parser.add_argument("--kit", help="pip requirement for the kit, pinned: "
                                       "'rnn-autograder[reports] @ git+https://github.com/ORG/REPO@TAG'")
-    parser.add_argument("--fail-under", type=float, metavar="SCORE", help="passing score (of 58)")
+    parser.add_argument("--fail-under", type=float, metavar="SCORE", help=f"passing score (of {number(total_points())}; default: every test passes)")
     args = parser.parse_args(argv)
     try:
         dest = build(args.dest, args.kit, args.fail_under)

@@ -55,3 +55,32 @@ def processes_of(users: set[str]) -> list[int]:
         if users & set(fields.get("Uid", "").split()) and not fields.get("State", "").strip().startswith("Z"):
             found.append(int(status.parent.name))
     return found
+
+
+@pytest.fixture(scope="session")
+def example_scores(zygote, tmp_path_factory):
+    """What each bundled example student (examples/submissions/<name>/) scores per exercise: the
+    reference's full points, less what each of its catalogued bugs loses when graded on its own."""
+    import importlib.util
+
+    from autograder.exercises import all_bugs, get, registry
+
+    spec = importlib.util.spec_from_file_location("make_examples", ROOT / "examples" / "make_examples.py")
+    make_examples = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_examples)
+    bugs = {bug.name: bug for bug in all_bugs()}
+    cache: dict[str, float] = {}
+
+    def scores(student: str) -> dict[str, float]:
+        chosen = {bugs[name].exercise: bugs[name] for name in make_examples.STUDENTS[student]}
+        found = {}
+        for exercise in registry():
+            bug = chosen.get(exercise.name)
+            if bug is not None and bug.name not in cache:
+                folder = tmp_path_factory.mktemp("example-bug")
+                path = folder / f"{exercise.name}.py"
+                path.write_text(bug.source())
+                cache[bug.name] = grade_exercise(exercise.name, path, zygote, extra_hide=[folder]).score
+            found[exercise.name] = cache[bug.name] if bug is not None else get(exercise.name).points
+        return found
+    return scores

@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from autograder.exercises import get, total_points
 from conftest import ROOT
 
 yaml = pytest.importorskip("yaml", reason="PyYAML reads the workflow: pip install -e '.[ci]'")
 
-STUDENT = ROOT / "examples" / "submissions" / "transposed-Wh"  # 46 / 58
+STUDENT = ROOT / "examples" / "submissions" / "transposed-Wh"  # a bug in one exercise: failures to report
 WORKFLOW = Path(".github") / "workflows" / "grade.yml"
 TEMPLATE_WORKFLOW = ROOT / "templates" / "student-repo" / WORKFLOW
 VENV_BIN = Path(sys.executable).parent
@@ -124,7 +125,10 @@ def test_actionlint_passes(which, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_workflow_steps_run_locally_and_fail_below_the_threshold(student_repo, tmp_path):
+def test_workflow_steps_run_locally_and_fail_below_the_threshold(student_repo, tmp_path, example_scores):
+    expected = example_scores(STUDENT.name)
+    score, maximum = sum(expected.values()), total_points()
+    assert score < maximum
     runner_temp = tmp_path / "runner"
     runner_temp.mkdir()
     runs, summary = run_workflow_steps(student_repo, runner_temp)
@@ -134,7 +138,7 @@ def test_workflow_steps_run_locally_and_fail_below_the_threshold(student_repo, t
 
     # The reports, all from one submission: results.json (Gradescope's format), JUnit XML, Markdown.
     results = json.loads((reports / "results.json").read_text())
-    assert results["score"] == 46
+    assert results["score"] == score
     failed_tests = [t for t in results["tests"] if t["status"] == "failed"]
     assert failed_tests
 
@@ -145,18 +149,20 @@ def test_workflow_steps_run_locally_and_fail_below_the_threshold(student_repo, t
     assert len(failures) == len(failed_tests) == int(suites.get("failures"))
     assert sum(int(s.get("failures")) for s in suites.findall("testsuite")) == len(failed_tests)
     points = [[float(p.get("value")) for p in c.iter("property") if p.get("name") == "points"] for c in cases]
-    assert all(len(p) == 1 for p in points) and sum(p[0] for p in points) == 46  # points in properties
+    assert all(len(p) == 1 for p in points) and sum(p[0] for p in points) == score  # points in properties
     assert all(f.get("message", "").strip() for f in failures)
 
     # The job summary is the Markdown report.
     markdown = (reports / "summary.md").read_text()
     assert summary.read_text() == markdown
-    assert markdown.startswith("## Autograder: 46 / 58")
-    assert "### numpy\\_rnn: 6 / 18" in markdown and "### char\\_rnn: 30 / 30" in markdown
+    assert markdown.startswith(f"## Autograder: {score:g} / {maximum:g}")
+    for exercise, points in expected.items():
+        assert f"### {exercise.replace('_', chr(92) + '_')}: {points:g} / {get(exercise).points:g}" in markdown
 
-    # 46 is below FAIL_UNDER (58): the Grade step fails, and so the job; the summary and the upload
-    # steps still run (`if: !cancelled()`), and every file the upload step names exists.
-    assert float(env["FAIL_UNDER"]) > 46
+    # The score is below FAIL_UNDER (by default the whole unit's points): the Grade step fails, and so
+    # the job; the summary and the upload steps still run (`if: !cancelled()`), and every file the
+    # upload step names exists.
+    assert float(env["FAIL_UNDER"]) == maximum > score
     assert by_name["Grade"].returncode == 1, by_name["Grade"].output
     assert by_name["Job summary"].returncode == 0, by_name["Job summary"].output
     upload = next(s for s in the_job(load(student_repo / WORKFLOW))["steps"]
@@ -197,3 +203,18 @@ def test_make_student_repo_copies_the_released_notebooks_and_sets_the_workflow(t
             make_student_repo.build(tmp_path / "unpinned", kit=unpinned)
     assert not (tmp_path / "unpinned").exists()
     assert make_student_repo.main([str(tmp_path / "cli"), "--kit", KIT]) == 0
+
+
+def test_the_student_repo_says_what_the_registry_says(tmp_path):
+    from autograder.exercises import registry
+
+    repo = make_student_repo.build(tmp_path / "repo", kit=KIT)
+    readme = (repo / "README.md").read_text()
+    for exercise in registry():
+        assert (repo / exercise.notebook.name).is_file()
+        assert f"| `{exercise.notebook.name}` | {exercise.title} | {exercise.points:g} |" in readme
+    assert f"git add {' '.join(e.notebook.name for e in registry())}\n" in readme
+    assert f"{total_points():g} points in all" in readme and "@" not in readme
+    workflow = (repo / WORKFLOW).read_text()
+    assert load(repo / WORKFLOW)["env"]["FAIL_UNDER"] == f"{total_points():g}"  # every test must pass
+    assert not re.findall(r"@[A-Z_]+@", workflow) and all(e.notebook.name in workflow for e in registry())

@@ -263,7 +263,7 @@ def test_a_deep_tree_is_searched_to_a_limit_and_kills_nothing(hostile_class):
     """1,200 nested folders: the file at the bottom is beyond MAX_FOLDER_DEPTH; the rest is graded."""
     _, out, _, _, rows, _ = hostile_class
     assert scores(rows, "gus") == (0, 10, 0, 10)
-    _all_failed_saying(out, "gus", "no file numpy_rnn.ipynb was submitted", ["numpy_rnn"])
+    _all_failed_saying(out, "gus", "no numpy_rnn notebook found; found: ", ["numpy_rnn"])
 
 
 def test_many_files_are_counted_to_a_limit(hostile_class):

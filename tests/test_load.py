@@ -8,7 +8,9 @@ import time
 import pytest
 
 from autograder.errors import UsageError
-from autograder.load import SubmissionError, exercise_files, load_source
+from autograder.exercises import names as exercise_names
+from autograder.load import SubmissionError, load_source
+from autograder.matching import ExerciseFile, exercise_files
 
 
 def notebook(*cells: tuple[str, str]) -> str:
@@ -100,7 +102,11 @@ def test_folder_files_are_matched_to_exercises_notebooks_first(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / ".ipynb_checkpoints" / "rnn_shapes.ipynb").write_text("")
     found = exercise_files(tmp_path)
-    assert found == {"numpy_rnn": tmp_path / "numpy_rnn.ipynb", "char_rnn": tmp_path / "my_char_rnn_final.py"}
+    assert set(found) == set(exercise_names())  # every exercise is accounted for
+    assert found["numpy_rnn"].path == tmp_path / "numpy_rnn.ipynb" and not found["numpy_rnn"].refusal
+    assert "numpy_rnn.py" in found["numpy_rnn"].notes[0]  # the other candidate is named, not dropped
+    assert not found["char_rnn"].found  # no substring matching: my_char_rnn_final.py is not char_rnn
+    assert "no char_rnn notebook found; found: numpy_rnn.ipynb, my_char_rnn_final.py" in found["char_rnn"].refusal
 
 
 def test_a_file_named_after_no_exercise_needs_one(tmp_path):
@@ -108,7 +114,7 @@ def test_a_file_named_after_no_exercise_needs_one(tmp_path):
     path.write_text("")
     with pytest.raises(UsageError, match="cannot tell which exercise"):
         exercise_files(path)
-    assert exercise_files(path, ["rnn_shapes"]) == {"rnn_shapes": path}
+    assert exercise_files(path, ["rnn_shapes"]) == {"rnn_shapes": ExerciseFile(path)}
 
 
 def test_magics_that_wrap_python_still_run_it(tmp_path, grade_file):

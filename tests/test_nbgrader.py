@@ -422,7 +422,7 @@ def test_builder_refuses_notebooks_without_a_grading_cell(monkeypatch, tmp_path)
     for exercise in exercise_names():
         notebook = notebooks.read(ASSIGNMENTS / f"{exercise}.ipynb")
         notebooks.write(without_grading_cell(notebook), tmp_path / f"{exercise}.ipynb")
-    monkeypatch.setattr(nbgrader_course, "ASSIGNMENTS", tmp_path)
+    monkeypatch.setattr(config, "RELEASE_DIR", tmp_path)  # where every Exercise.notebook is
     with pytest.raises(nbgrader_course.CourseError, match="no grading cell"):
         nbgrader_course.source_notebook("rnn_shapes", points=10)
 

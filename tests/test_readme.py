@@ -5,7 +5,7 @@ import ast
 import re
 
 from autograder import config
-from autograder.exercises import get, names as exercise_names
+from autograder.exercises import get, names as exercise_names, tables
 from conftest import ROOT
 
 
@@ -22,13 +22,21 @@ def grader_points(exercise: str) -> list[float]:
     return points
 
 
+def test_points_table_is_the_registrys():
+    readme = (ROOT / "README.md").read_text()
+    assert tables.with_points_table(readme) == readme, (
+        "the README's points table is not the registry's: run `python -m autograder.exercises.tables README.md`")
+
+
 def test_points_table_matches_the_graders():
     readme = (ROOT / "README.md").read_text()
     for exercise in exercise_names():
         row = re.search(rf"^\| {exercise} \| (\d+) \| (\d+) \|$", readme, re.MULTILINE)
         assert row, f"the README's points table has no row for {exercise}"
         points = grader_points(exercise)
-        assert (int(row[1]), int(row[2])) == (sum(points), len(points)), exercise
+        assert (int(row[1]), int(row[2])) == (sum(points), len(points)) == (get(exercise).points, len(points)), exercise
+    total = re.search(r"^\| total \| (\d+) \| (\d+) \|$", readme, re.MULTILINE)
+    assert total and int(total[1]) == sum(sum(grader_points(e)) for e in exercise_names())
 
 
 def test_hostile_corpus_count():

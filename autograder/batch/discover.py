@@ -2,7 +2,9 @@
 
 Two layouts: an nbgrader tree (`submitted/<student>/<assignment>/<files>`, or the `submitted`
 folder itself), or a folder with one entry per student (a folder of their files, or a single file
-whose name is the student id, optionally followed by the exercise: `alice_char_rnn.ipynb`).
+whose name is the student id, optionally followed by the exercise: `alice_<exercise>.ipynb`; the
+longest exercise name ending it on a separator wins). Files are matched to exercises by
+autograder/matching.py: exact names after normalisation, else the functions a file defines.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from .. import config
 from ..exercises import names as exercise_names
-from ..load import exercise_files
+from ..matching import ExerciseFile, defined_names, match_folder, named_exercise, recognised, split_student
 from ..submitted_files import SUFFIXES, digest, shown_name
 
 
@@ -24,8 +26,10 @@ class Job:
     path: Path        # may not exist: graded as "not submitted"
     digest: str       # content hash: a rerun regrades only what changed
     root: Path | None = None  # the class folder: nothing below it is read through a link
-    refusal: str = ""  # why it is not graded at all (two entries claim the student), else ""
+    refusal: str = ""  # why it is not graded at all (two entries claim the student; no file in the
+    #                    student's folder, with what it holds; two equally good files), else ""
     note: str = ""     # what the gradebook says of a student not graded, e.g. "clash: alice/, alice_x.py"
+    notes: tuple[str, ...] = ()  # told to the student beside the grades (another file that looked like it)
 
 
 def _submitted_root(root: Path) -> Path | None:
@@ -56,24 +60,29 @@ def student_folders(root: Path) -> dict[str, list[Path]]:
         if _is_folder(entry) or (entry.is_symlink() and entry.suffix not in SUFFIXES):
             found.setdefault(entry.name, []).append(entry)
         elif entry.suffix in SUFFIXES:
-            student = entry.stem
-            for exercise in exercise_names():
-                student = student.replace(exercise, "")
+            student, _ = split_student(entry.stem)
             found.setdefault(student.strip("_-. ") or entry.stem, []).append(entry)
     return found
 
 
-def _claims(place: Path, wanted: list[str], nbgrader: bool) -> tuple[dict[str, Path], list[str]]:
+def _claims(place: Path, wanted: list[str], nbgrader: bool) -> tuple[dict[str, ExerciseFile], list[str]]:
     """The exercise files an entry holds, and the exercises it claims: in a flat class folder a
     student's folder (or a link standing for one) is their whole submission, a file the exercise it
-    is named after; an nbgrader assignment folder claims the exercises it holds."""
+    is named after (or whose functions it defines); an nbgrader assignment folder claims the
+    exercises it holds."""
     if _is_folder(place):
-        found = {e: p for e, p in exercise_files(place).items() if e in wanted}
-        return found, list(found) if nbgrader else wanted
+        found = match_folder(place, wanted)  # the missing ones too: their message lists what it holds
+        return found, [e for e, f in found.items() if f.found] if nbgrader else wanted
     if nbgrader or place.suffix not in SUFFIXES:  # a linked student or assignment folder
-        return {e: place for e in wanted}, wanted
-    named = [e for e in wanted if e in place.stem] or (wanted if len(wanted) == 1 else [])
-    return {e: place for e in named[:1]}, named[:1]
+        return {e: ExerciseFile(place) for e in wanted}, wanted
+    _, named = split_student(place.stem)
+    if named is None:
+        named = named_exercise(place.stem)
+    if named is None:
+        found = recognised(defined_names(place, place.parent))
+        named = found[0] if len(found) == 1 else wanted[0] if len(wanted) == 1 and not found else None
+    claims = [named] if named in wanted else []
+    return {e: ExerciseFile(place) for e in claims}, claims
 
 
 def _entries(places: list[Path]) -> str:
@@ -91,28 +100,36 @@ def discover(root: Path, exercises: list[str] | None = None) -> list[Job]:
     """Every (student, exercise) of the class, in a stable order; missing files included.
 
     A student id that several entries claim for one exercise (a folder `alice/` and a file
-    `alice_numpy_rnn.py`) is a clash: every exercise of that student gets zero and says so.
+    `alice_<exercise>.py`) is a clash: every exercise of that student gets zero and says so.
     """
     wanted = exercises or list(exercise_names())
     nbgrader = _submitted_root(root) is not None
     jobs = []
     for student, places in student_folders(root).items():
-        files: dict[str, Path] = {}
+        files: dict[str, ExerciseFile] = {}
         claimed: dict[str, int] = defaultdict(int)
         for place in places:
             found, claims = _claims(place, wanted, nbgrader)
             for exercise in claims:
                 claimed[exercise] += 1
-            files.update(found)
+            for exercise, file in found.items():
+                if file.found or exercise not in files:
+                    files[exercise] = file
         clash = any(n > 1 for n in claimed.values())
         refusal = clash_message(student, places) if clash else ""
         for exercise in wanted:
-            path = files.get(exercise, places[0] / f"{exercise}.ipynb" if _is_folder(places[0])
-                             else places[0].with_name(f"{student}_{exercise}.ipynb"))
+            file = files.get(exercise) or ExerciseFile(
+                places[0] / f"{exercise}.ipynb" if _is_folder(places[0])
+                else places[0].with_name(f"{student}_{exercise}.ipynb"), found=False)
             if refusal:
-                key = hashlib.sha256(refusal.encode("utf-8", "replace")).hexdigest()
-                jobs.append(Job(student, exercise, path, "clash:" + key, root, refusal,
+                jobs.append(Job(student, exercise, file.path, "clash:" + _key(refusal), root, refusal,
                                 note=f"clash: {_entries(places)}"))
+            elif file.refusal:  # missing from a folder (with what it holds), or two files for it
+                jobs.append(Job(student, exercise, file.path, "refused:" + _key(file.refusal), root, file.refusal))
             else:
-                jobs.append(Job(student, exercise, path, digest(path, root), root))
+                jobs.append(Job(student, exercise, file.path, digest(file.path, root), root, notes=file.notes))
     return jobs
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()

@@ -47,6 +47,7 @@ def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = 
             pool = DaskPool(scheduler, jobs, hide=hide, settings=settings)
         try:
             for job, result in pool.grade(todo):
+                result.problems[:0] = job.notes  # e.g. another file that also looked like this exercise
                 if job.note:  # e.g. a clash: the gradebook and the summary say why nothing was graded
                     result.data["note"] = job.note
                     result.limits.append("not graded: " + job.note.split(":")[0])

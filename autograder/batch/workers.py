@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..config import Settings
+from ..exercises import get as get_exercise
 from ..grading.results import ExerciseResult
 from .discover import Job
 
@@ -59,14 +60,15 @@ def _grade(jobs: list[Job]) -> list[ExerciseResult]:
                            root=jobs[0].root, refusals=[job.refusal for job in jobs], settings=_settings)
 
 
-def cost(job: Job) -> int:
-    """Longest jobs first keeps every worker busy until the end."""
-    return {"char_rnn": 0, "numpy_rnn": 1, "rnn_shapes": 2}.get(job.exercise, 3)
+def cost(job: Job) -> float:
+    """Longest jobs first keeps every worker busy until the end: the sort key of a job (the heaviest
+    exercise, by its registry weight, sorts first)."""
+    return -get_exercise(job.exercise).weight
 
 
 def batches(jobs: list[Job], size: int) -> list[list[Job]]:
     """Jobs of one exercise, a few at a time: one pytest session grades a batch."""
-    ordered = sorted(jobs, key=lambda job: (cost(job), job.student))
+    ordered = sorted(jobs, key=lambda job: (cost(job), job.exercise, job.student))
     chunks: list[list[Job]] = []
     for job in ordered:
         if chunks and len(chunks[-1]) < size and chunks[-1][0].exercise == job.exercise:

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import config
 from ..exercises import names as exercise_names
 from ..errors import UsageError
-from ..load import exercise_files
+from ..matching import exercise_files
 from ..reports import FORMATS, render
 from ..reports.text import score_table
 from ..files import write_atomically

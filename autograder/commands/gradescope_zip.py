@@ -7,8 +7,9 @@ The zip holds, at its root (Gradescope's autograder specification):
     run_autograder    run for every submission: grades /autograder/submission into
                       /autograder/results/results.json
     requirements.txt  the kit's dependencies pinned to the versions this kit was built and tested with
-    kit/              the kit's source (graders and reference solutions included); Gradescope never
-                      shows the zip to students, and the sandbox hides it from their code
+    kit/              the kit's source (every registered exercise's graders, reference solution and
+                      released notebook included); Gradescope never shows the zip to students, and
+                      the sandbox hides it from their code
 
 The zip is reproducible: the same kit gives the same bytes (fixed timestamps, sorted entries).
 """
@@ -125,12 +126,15 @@ def pinned_requirements() -> list[str]:
 
 
 def _source_files(root: Path) -> list[tuple[str, Path]]:
-    """(name in the zip, file) for the kit's source: packaging files, autograder/ and solutions/."""
+    """(name in the zip, file) for the kit's source: packaging files, autograder/ (the registry, its
+    graders), solutions/ (the references) and assignments/ (the released notebooks, whose own
+    cells grading leaves out)."""
     files = [(f"kit/{name}", root / name) for name in ("pyproject.toml", "README.md", "LICENSE")
              if (root / name).is_file()]
-    for package in ("autograder", "solutions"):
-        for path in sorted((root / package).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+    for package in (config.PACKAGE_DIR, config.SOLUTIONS_DIR, config.RELEASE_DIR):
+        for path in sorted(package.rglob("*")):
+            if (path.is_file() and not {"__pycache__", ".ipynb_checkpoints"} & set(path.parts)
+                    and path.suffix not in (".pyc", ".pyo")):
                 files.append((f"kit/{path.relative_to(root).as_posix()}", path))
     return files
 

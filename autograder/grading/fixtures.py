@@ -1,7 +1,7 @@
 """The fixtures every grader gets: `student` (the submission under test, see student_code.py) and `rng`.
 
 A pytest plugin (entry point `pytest11`, and `-p` in grading/run.py): the grading pipeline feeds it
-the submissions; run by hand, `pytest autograder/exercises/numpy_rnn/test_numpy_rnn.py --submission
+the submissions; run by hand, `pytest autograder/exercises/<name>/test_<name>.py --submission
 FILE` grades FILE the same way. The exercises' folders hold only exercise content.
 """
 from __future__ import annotations

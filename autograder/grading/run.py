@@ -11,7 +11,8 @@ import pytest
 from ..config import Settings
 from ..errors import UsageError
 from ..exercises import get as get_exercise, names as exercise_names
-from ..load import Source, SubmissionError, exercise_files, load_source
+from ..load import Source, SubmissionError, load_source
+from ..matching import exercise_files
 from ..sandbox.zygote import Zygote
 from .plugin import GradingPlugin
 from .results import ExerciseResult, Report
@@ -100,7 +101,10 @@ def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None 
     zygote = zygote or Zygote(settings=settings)
     try:
         for exercise, file in files.items():
-            report.exercises.append(grade_exercise(exercise, file, zygote, extra_hide, root, settings))
+            (result,) = grade_exercises(exercise, [file.path], zygote, extra_hide, root, [file.refusal],
+                                        settings=settings)
+            result.problems[:0] = file.notes  # e.g. another file that also looked like this exercise
+            report.exercises.append(result)
     finally:
         if own:
             zygote.close()
