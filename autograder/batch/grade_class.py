@@ -16,11 +16,12 @@ from .workers import WorkerPool
 
 def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = None,
                 scheduler: str | None = None, shard: Shard | None = None,
-                settings: Settings = Settings()) -> dict[str, Report]:
+                settings: Settings = Settings(), counts: dict[str, int] | None = None) -> dict[str, Report]:
     """Grade what is not graded yet; return every student's report (stored and new).
 
     scheduler: grade on a Dask cluster (batch/cluster.py) instead of the local pool.
     shard: only the students of this shard.
+    counts: filled with how many students were "up to date" (every result stored) and "graded".
     """
     found = discover(root, exercises)
     if not found:
@@ -38,6 +39,8 @@ def grade_class(root: Path, out: Path, jobs: int, exercises: list[str] | None = 
     for job in todo:
         remaining[job.student] += 1
     progress = Progress(len(students), already=len(students) - len(remaining))
+    if counts is not None:
+        counts.update(up_to_date=len(students) - len(remaining), graded=len(remaining))
     if todo:
         hide = [root.resolve(), out.resolve()]
         if scheduler is None:

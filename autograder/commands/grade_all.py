@@ -41,9 +41,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--scheduler needs Dask: pip install 'rnn-autograder[cluster]'")
     started = time.monotonic()
     exercises = [args.exercise] if args.exercise else None
+    counts: dict[str, int] = {}
     try:
         reports = grade_class(args.submissions, args.output, args.jobs, exercises, args.scheduler, args.shard,
-                              args.settings)
+                              args.settings, counts)
     except KeyboardInterrupt:
         print("\ninterrupted: results decided so far are kept; run the same command again to finish",
               file=sys.stderr)
@@ -55,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     print(score_table(list(reports.values())))
     print(f"\n{isolation_line(reports)}")
     shard = f" (shard {args.shard})" if args.shard else ""
-    print(f"graded {len(reports)} students{shard} in {time.monotonic() - started:.1f} s; open {summary}")
+    stored = f"{counts['up_to_date']} up to date (their stored results kept), " if counts.get("up_to_date") else ""
+    print(f"{len(reports)} students{shard}: {stored}{counts.get('graded', 0)} graded, in "
+          f"{time.monotonic() - started:.1f} s; open {summary}")
     for problem in unwritten:
         print(f"autograder: {problem}", file=sys.stderr)
     return 2 if unwritten else 0
