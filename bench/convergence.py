@@ -3,7 +3,7 @@
 Two measurements, each judging runs exactly as the graders do (autograder/exercises/char_rnn/training.py):
 
   convergence   the reference trained with many seeds on every pair the graders train to the end
-                (--all: every unusual-correct solution in tests/unusual/ too)
+                (--all: every unusual-correct solution of char_rnn too)
   --loop        the training-loop replay: for the reference and every unusual-correct solution,
                 train_char_rnn(..., epochs=0) and (..., epochs=TRAINING.loop_epochs) on the graders'
                 loop settings with many seeds, and the largest difference between the reported
