@@ -66,7 +66,7 @@ def test_nothing_gradable_is_a_usage_error_not_a_student_error(tmp_path):
     (tmp_path / "folder").mkdir()
     (tmp_path / "folder" / "notes.py").write_text("x = 1\n")
     done = run("grade", tmp_path / "folder", "--format", "gradescope", "-o", tmp_path / "results.json")
-    assert done.returncode == 2 and "holds no file named after an exercise" in done.stderr, done.stderr
+    assert done.returncode == 2 and "nothing to grade in" in done.stderr and "found: notes.py" in done.stderr, done.stderr
     assert not (tmp_path / "results.json").exists() and "Traceback" not in done.stderr
     (tmp_path / "class").mkdir()
     done = run("grade-all", tmp_path / "class", "-o", tmp_path / "out")

@@ -9,8 +9,7 @@ from typing import Callable
 import pytest
 
 from ..config import Settings
-from ..errors import UsageError
-from ..exercises import get as get_exercise, names as exercise_names
+from ..exercises import get as get_exercise
 from ..load import Source, SubmissionError, load_source
 from ..matching import exercise_files
 from ..sandbox.zygote import Zygote
@@ -92,10 +91,7 @@ def grade(path: Path, exercises: list[str] | None = None, zygote: Zygote | None 
           extra_hide: list[Path] = (), settings: Settings = Settings()) -> Report:
     """Grade every exercise found in a submission (a notebook, a .py file or a folder)."""
     report = Report(submission=str(path))
-    files = exercise_files(path, exercises)  # UsageError: the kit was misused
-    if not files:
-        raise UsageError(f"{path} holds no file named after an exercise ({', '.join(exercise_names())}); "
-                         "name them so, or pass --exercise")
+    files = exercise_files(path, exercises)  # UsageError: the kit was misused (e.g. nothing gradable)
     root = path if path.is_dir() and not path.is_symlink() else path.parent
     own = zygote is None
     zygote = zygote or Zygote(settings=settings)
