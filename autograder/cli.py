@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import grade, grade_all, gradescope_zip, nbgrader_course, report
+from .commands import audit, grade, grade_all, gradescope_zip, nbgrader_course, report
 from .load import SubmissionError
 
-COMMANDS = [grade, grade_all, report, gradescope_zip, nbgrader_course]
+COMMANDS = [grade, grade_all, report, gradescope_zip, nbgrader_course, audit]
 
 
 def parser() -> argparse.ArgumentParser:

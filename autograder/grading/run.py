@@ -55,9 +55,12 @@ def open_student_code(path: Path, zygote: Zygote, extra_hide: list[Path] = (), e
     return StudentCode(source, zygote, sandbox_settings(extra_hide), timeouts)
 
 
-def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]]) -> list[Graded]:
-    """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session."""
-    plugin = GradingPlugin(exercise, submissions)
+def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unloadable]],
+                seed_shift: int = 0) -> list[Graded]:
+    """Steps 2-3: the exercise's hidden pytest graders against each submission, in one session.
+
+    seed_shift: 0 when grading; `autograder audit --seeds N` grades correct code again with 1 .. N-1."""
+    plugin = GradingPlugin(exercise, submissions, seed_shift)
     test_file = get_exercise(exercise).graders
     code = pytest.main([str(test_file), *PYTEST_ARGS], plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(g.tests for g in plugin.graded):
@@ -66,7 +69,8 @@ def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unlo
 
 
 def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide: list[Path] = (),
-                    root: Path | None = None, refusals: list[str] | None = None) -> list[ExerciseResult]:
+                    root: Path | None = None, refusals: list[str] | None = None,
+                    seed_shift: int = 0) -> list[ExerciseResult]:
     """Grade several submissions of one exercise (one pytest session for all of them)."""
     refusals = refusals or [""] * len(paths)
     opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise, root, refusal)
@@ -74,7 +78,7 @@ def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide
     return [ExerciseResult(exercise=exercise, submission=str(path), tests=graded.tests,
                            problems=graded.problems, limits=graded.limits, data=graded.data,
                            output=graded.output, seconds=graded.seconds, isolation=zygote.isolation)
-            for path, graded in zip(paths, run_graders(exercise, opens))]
+            for path, graded in zip(paths, run_graders(exercise, opens, seed_shift))]
 
 
 def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = (),
