@@ -94,18 +94,22 @@ class ExerciseAudit:
                 "flake": [dict(seed_shift=s, lost_points=n, graded=g) for s, n, g in self.flake()]}
 
 
-def catalogue_error(bug: Bug, tests: set[str]) -> str:
-    """Why a catalogue entry cannot be checked ("" when it can)."""
-    try:
-        bug.source()
-    except ValueError as error:
-        return str(error)
+def catalogue_error(bug: Bug, exercise: Exercise, tests: set[str], earlier: set[str] = frozenset()) -> str:
+    """Why a catalogue entry cannot be checked ("" when it can); earlier: the names of the entries before it."""
+    entry = f"bug {bug.name} of {exercise.name}"
+    if bug.name in earlier:
+        return f"{entry}: an earlier entry has this name"
+    reference = f"{exercise.reference.parent.name}/{exercise.reference.name}"
+    if not bug.old or bug.old not in exercise.reference.read_text(encoding="utf-8"):
+        return f"{entry}: its old text {bug.old!r} is not in the reference {reference}; update the entry"
+    if bug.new == bug.old:
+        return f"{entry}: its new text is its old text, so it is the reference itself"
     if not bug.must_fail:
-        return f"bug {bug.name} of {bug.exercise}: must_fail names no grader test"
+        return f"{entry}: must_fail names no grader test"
     unknown = [t for t in bug.must_fail if t not in tests]
     if unknown:
-        return (f"bug {bug.name} of {bug.exercise}: must_fail names {', '.join(unknown)}, which the graders "
-                f"do not have (their tests: {', '.join(sorted(tests))})")
+        return (f"{entry}: must_fail names {', '.join(unknown)}, which the graders do not have "
+                f"(their tests: {', '.join(sorted(tests))})")
     return ""
 
 
@@ -131,7 +135,7 @@ def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1) -> Exerci
     start = time.monotonic()
     bugs = exercise.bugs()
     tests = set(points_in(exercise.graders))
-    errors = [catalogue_error(bug, tests) for bug in bugs]
+    errors = [catalogue_error(bug, exercise, tests, {b.name for b in bugs[:i]}) for i, bug in enumerate(bugs)]
     correct = {"reference": exercise.reference, **{p.name: p for p in exercise.unusual()}}
     with tempfile.TemporaryDirectory(prefix=f"audit-{exercise.name}-") as folder:
         runnable = [(bug, Path(folder) / f"{i:03d}_{re.sub(r'[^A-Za-z0-9_]', '_', bug.name)}.py")
@@ -143,8 +147,8 @@ def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1) -> Exerci
         for shift in range(1, seeds):
             results += grade_exercises(exercise.name, list(correct.values()), zygote, extra_hide=[Path(folder)],
                                        seed_shift=shift)
-    graded = {bug.name: judge_bug(bug, result) for (bug, _), result in zip(runnable, results)}
-    verdicts = [graded.get(bug.name) or BugVerdict(bug.name, bug.why, list(bug.must_fail), error=error)
+    judged = iter([judge_bug(bug, result) for (bug, _), result in zip(runnable, results)])
+    verdicts = [BugVerdict(bug.name, bug.why, list(bug.must_fail), error=error) if error else next(judged)
                 for bug, error in zip(bugs, errors)]
     solutions = [CorrectVerdict(name, i // len(correct), lost_points(result, tests), list(result.problems))
                  for i, (name, result) in enumerate(zip(list(correct) * seeds, results[len(runnable):]))]
