@@ -122,6 +122,22 @@ def test_a_correct_solution_losing_points_fails_the_audit(kit):
     assert "FAILED rnn_shapes: 1 gradings of correct code lost points" in lines
 
 
+def test_a_grader_flaky_over_seeds_shows_in_the_flake_rate(kit, tmp_path):
+    """The seed shift reaches the graders: a test that fails on every shift but 0 is a false failure there."""
+    with open(graders_of(kit), "a", encoding="utf-8") as graders:
+        graders.write('\n\n@points(1)\ndef test_only_seed_zero(student, seed_shift):\n'
+                      '    assert seed_shift == 0, f"drew other inputs with seed shift {seed_shift}"\n')
+    out = tmp_path / "audit.json"
+    done = audit("--exercise", "rnn_shapes", "--seeds", "3", "--json", out, kit=kit)
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = lines_of(done)
+    assert ("flake rate: 4/6 gradings of correct code lost points "
+            "(seed shift 0: 0/2, seed shift 1: 2/2, seed shift 2: 2/2)") in lines
+    assert "reference (seed shift 2) test_only_seed_zero: drew other inputs with seed shift 2" in lines
+    flake = json.loads(out.read_text())["exercises"][0]["flake"]
+    assert [f["lost_points"] for f in flake] == [0, 2, 2]
+
+
 def test_a_broken_catalogue_entry_is_reported_not_a_crash(kit, tmp_path):
     with open(kit / "autograder" / "exercises" / "rnn_shapes" / "catalogue.py", "a", encoding="utf-8") as f:
         f.write('BUGS += [Bug("stale_old", "return rnn_shapes_of_the_past", "return None", '
