@@ -77,8 +77,8 @@ class ExerciseAudit:
 
     def flake(self) -> list[tuple[int, int, int]]:
         """(seed shift, gradings of correct code that lost points, gradings) per shift."""
-        return [(shift, sum(not c.full_marks for c in at), len(at))
-                for shift in range(self.seeds) for at in [[c for c in self.correct if c.seed_shift == shift]]]
+        per_shift = [[c for c in self.correct if c.seed_shift == shift] for shift in range(self.seeds)]
+        return [(shift, sum(not c.full_marks for c in at), len(at)) for shift, at in enumerate(per_shift)]
 
     def bug(self, name: str) -> BugVerdict:
         return next(b for b in self.bugs if b.name == name)
@@ -153,6 +153,20 @@ def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1) -> Exerci
     solutions = [CorrectVerdict(name, i // len(correct), lost_points(result, tests), list(result.problems))
                  for i, (name, result) in enumerate(zip(list(correct) * seeds, results[len(runnable):]))]
     return ExerciseAudit(exercise.name, seeds, verdicts, solutions, round(time.monotonic() - start, 1))
+
+
+def failures(audit: ExerciseAudit, fail_under: float | None = None) -> list[str]:
+    """Why this exercise's audit fails (nothing when it passes)."""
+    found = []
+    if fail_under is not None and (audit.mutation_score is None or audit.mutation_score < fail_under):
+        found.append(f"{audit.exercise}: mutation score {audit.caught}/{len(audit.bugs)} is below "
+                     f"--fail-under {fail_under:g}")
+    if audit.false_failures:
+        found.append(f"{audit.exercise}: {len(audit.false_failures)} gradings of correct code lost points")
+    errors = sum(bool(b.error) for b in audit.bugs)
+    if errors:
+        found.append(f"{audit.exercise}: {errors} catalogue errors")
+    return found
 
 
 def first_line(text: str) -> str:

@@ -30,22 +30,8 @@ def positive(text: str) -> int:
     return value
 
 
-def failures(audit, fail_under: float | None) -> list[str]:
-    """Why this exercise's audit fails (nothing when it passes)."""
-    found = []
-    if fail_under is not None and (audit.mutation_score is None or audit.mutation_score < fail_under):
-        found.append(f"{audit.exercise}: mutation score {audit.caught}/{len(audit.bugs)} is below "
-                     f"--fail-under {fail_under:g}")
-    if audit.false_failures:
-        found.append(f"{audit.exercise}: {len(audit.false_failures)} gradings of correct code lost points")
-    errors = sum(bool(b.error) for b in audit.bugs)
-    if errors:
-        found.append(f"{audit.exercise}: {errors} catalogue errors")
-    return found
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..audit import audit_exercise, summary
+    from ..audit import audit_exercise, failures, summary
     from ..sandbox.zygote import Zygote
 
     exercises = [get_exercise(args.exercise)] if args.exercise else list(registry())
