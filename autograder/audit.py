@@ -104,6 +104,8 @@ def catalogue_error(bug: Bug, exercise: Exercise, tests: set[str], earlier: set[
         return f"{entry}: its old text {bug.old!r} is not in the reference {reference}; update the entry"
     if bug.new == bug.old:
         return f"{entry}: its new text is its old text, so it is the reference itself"
+    if isinstance(bug.must_fail, str):
+        return f"{entry}: must_fail is a string, not a tuple of test names (a missing comma: (\"{bug.must_fail}\",))"
     if not bug.must_fail:
         return f"{entry}: must_fail names no grader test"
     unknown = [t for t in bug.must_fail if t not in tests]
@@ -111,6 +113,16 @@ def catalogue_error(bug: Bug, exercise: Exercise, tests: set[str], earlier: set[
         return (f"{entry}: must_fail names {', '.join(unknown)}, which the graders do not have "
                 f"(their tests: {', '.join(sorted(tests))})")
     return ""
+
+
+def checked_catalogue(exercise: Exercise, tests: set[str]) -> list[tuple[Bug, str]]:
+    """The exercise's catalogue, each entry with its catalogue error ("" when it can be checked)."""
+    try:
+        bugs = exercise.bugs()
+    except Exception as error:  # the catalogue itself cannot be read: one error; the rest is still audited
+        return [(Bug("(catalogue)", "", "", (), "", exercise.name),
+                 f"{exercise.name}'s catalogue.py could not be read: {type(error).__name__}: {error}")]
+    return [(bug, catalogue_error(bug, exercise, tests, {b.name for b in bugs[:i]})) for i, bug in enumerate(bugs)]
 
 
 def lost_points(result: ExerciseResult, tests: set[str] = frozenset()) -> dict[str, str]:
@@ -133,9 +145,9 @@ def judge_bug(bug: Bug, result: ExerciseResult) -> BugVerdict:
 def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1) -> ExerciseAudit:
     """Grade the exercise's bugs, unusual-correct solutions and reference (one session per seed shift)."""
     start = time.monotonic()
-    bugs = exercise.bugs()
     tests = set(points_in(exercise.graders))
-    errors = [catalogue_error(bug, exercise, tests, {b.name for b in bugs[:i]}) for i, bug in enumerate(bugs)]
+    checked = checked_catalogue(exercise, tests)
+    bugs, errors = [bug for bug, _ in checked], [error for _, error in checked]
     correct = {"reference": exercise.reference, **{p.name: p for p in exercise.unusual()}}
     with tempfile.TemporaryDirectory(prefix=f"audit-{exercise.name}-") as folder:
         runnable = [(bug, Path(folder) / f"{i:03d}_{re.sub(r'[^A-Za-z0-9_]', '_', bug.name)}.py")

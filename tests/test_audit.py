@@ -7,6 +7,7 @@ PYTHONPATH (no reinstall), whose catalogue keeps three bugs and whose unusual/ o
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import os
 import shutil
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.audit import catalogue_error, checked_catalogue
 from autograder.cli import parser
-from autograder.exercises import get, names
+from autograder.exercises import get, names, points_in
 from conftest import ROOT
 
 EXERCISE = get("rnn_shapes")
@@ -157,6 +159,23 @@ def test_a_broken_catalogue_entry_is_reported_not_a_crash(kit, tmp_path):
     assert "FAILED rnn_shapes: 2 catalogue errors" in lines
     errors = {b["name"]: b["error"] for b in json.loads(out.read_text())["exercises"][0]["bugs"] if b["error"]}
     assert set(errors) == {"stale_old", "renamed_test"}
+
+
+def test_catalogue_errors_that_need_no_grading():
+    """A must_fail written as a string (a missing comma), a duplicated name, an edit that changes nothing,
+    a catalogue that cannot be imported: each a clear catalogue error, found before anything is graded."""
+    tests = set(points_in(EXERCISE.graders))
+    bug = EXERCISE.bugs()[0]
+    entries = [dataclasses.replace(bug, name="comma", must_fail=bug.must_fail[0]), bug, bug,
+               dataclasses.replace(bug, name="no_edit", new=bug.old)]
+    found = [catalogue_error(entry, EXERCISE, tests, {e.name for e in entries[:i]}) for i, entry in enumerate(entries)]
+    assert found == [f"bug comma of rnn_shapes: must_fail is a string, not a tuple of test names "
+                     f"(a missing comma: (\"{bug.must_fail[0]}\",))", "",
+                     f"bug {bug.name} of rnn_shapes: an earlier entry has this name",
+                     "bug no_edit of rnn_shapes: its new text is its old text, so it is the reference itself"]
+    assert [error for _, error in checked_catalogue(EXERCISE, tests)] == [""] * len(EXERCISE.bugs())
+    [(_, unreadable)] = checked_catalogue(dataclasses.replace(EXERCISE, name="no_such_exercise"), tests)
+    assert unreadable.startswith("no_such_exercise's catalogue.py could not be read: ModuleNotFoundError: ")
 
 
 # ---------------------------------------------------------------- the command line itself
