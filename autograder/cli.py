@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import grade, grade_all, gradescope_zip, nbgrader_course, report
+from .commands import audit, grade, grade_all, gradescope_zip, nbgrader_course, report
 from .config import Settings
 from .errors import UsageError
 
-COMMANDS = [grade, grade_all, report, gradescope_zip, nbgrader_course]
+COMMANDS = [grade, grade_all, report, gradescope_zip, nbgrader_course, audit]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 """Shared fixtures of the kit's own tests: one warm zygote for the session, and grading helpers."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,19 @@ ASSIGNMENTS = config.RELEASE_DIR
 def zygote():
     with Zygote() as z:
         yield z
+
+
+@pytest.fixture(scope="session")
+def audited(zygote):
+    """audited(exercise): its audit (every catalogued bug, unusual-correct solution and the reference
+    graded in one session, as `autograder audit` does), run once per test session and shared."""
+    from autograder.audit import audit_exercise
+    from autograder.exercises import get
+
+    @functools.cache
+    def audit(exercise: str):
+        return audit_exercise(get(exercise), zygote)
+    return audit
 
 
 @pytest.fixture

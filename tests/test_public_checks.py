@@ -118,12 +118,11 @@ def tests_of(zygote, tmp_path_factory):
 
 
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: f"{b.exercise}-{b.name}")
-def test_bug_failing_a_public_check_loses_points_on_that_function(bug, zygote, grade_code, tests_of):
+def test_bug_failing_a_public_check_loses_points_on_that_function(bug, zygote, audited, tests_of):
     failing = failing_checks(zygote, bug.exercise, bug.source())
     if not failing:
         return  # the public checks miss this bug; the graders must catch it (test_buggy_catalogue)
-    result = grade_code(bug.source(), bug.exercise)
-    lost = failed(result)
+    lost = set(audited(bug.exercise).bug(bug.name).lost)  # its grading, shared with test_buggy_catalogue
     edited = tests_of(bug.exercise, edited_function(bug))  # a check of f may fail through a helper f uses
     for function, error in failing.items():
         graded = tests_of(bug.exercise, function)

@@ -1,5 +1,8 @@
 """Correct but unusual submissions, and the reference solutions, get full marks through the real pipeline.
 
+The gradings come from one audit per exercise (autograder/audit.py, the `audited` fixture shared with
+test_buggy_catalogue.py), one test per solution so a failure names it.
+
 Every file in an exercise's `unusual/` folder (autograder/exercises/<name>/unusual/) is that whole
 exercise written in an unusual but correct way (its header comment says what is unusual). A grader
 that fails one of them is too strict. Placeholders (tests/placeholders/) name their exercise with a
@@ -13,12 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import config
 from autograder.exercises import names as exercise_names, registry
-from autograder.grading.results import ExerciseResult
-from autograder.notebooks import cell_source
-
-from conftest import SOLUTIONS
 
 EXERCISE_LINE = re.compile(r"^#\s*exercise:\s*(\w+)\s*$", re.MULTILINE)
 
@@ -43,23 +41,12 @@ def unusual_exercise(path: Path) -> str:
     return path.parent.parent.name  # autograder/exercises/<name>/unusual/<file>
 
 
-def full_marks_message(result: ExerciseResult) -> str:
-    """Why a result is not full marks: each failed test with its message, and any loading problems."""
-    lines = [f"{Path(result.submission).name} ({result.exercise}): {result.score:g}/{result.max_score:g}"]
-    for test in result.tests:
-        if not test.passed:
-            message = test.message.replace("\n", "\n      ")
-            lines.append(f"  FAILED {test.name} [{test.max_score:g} pt]: {message}")
-    lines += [f"  PROBLEM {problem}" for problem in result.problems]
-    if result.output and (result.problems or any(not t.passed for t in result.tests)):
-        lines.append("  OUTPUT (head): " + result.output[:1500].replace("\n", "\n    "))
+def full_marks_message(verdict) -> str:
+    """Why a grading of correct code is not full marks: each test it lost points on, with its message."""
+    lines = [f"{verdict.name} (seed shift {verdict.seed_shift}) lost points:"]
+    lines += [f"  FAILED {test}: " + message.replace("\n", "\n      ") for test, message in verdict.lost.items()]
+    lines += [f"  PROBLEM {problem}" for problem in verdict.problems]
     return "\n".join(lines)
-
-
-def assert_full_marks(result: ExerciseResult) -> None:
-    assert result.tests, f"no grader test ran for {result.submission}"
-    ok = all(t.passed for t in result.tests) and result.score == result.max_score and not result.problems
-    assert ok, full_marks_message(result)
 
 
 # ---------------------------------------------------------------- the catalogue itself
@@ -95,13 +82,15 @@ def test_notebook_uses_magics_and_shell_lines():
     assert found, "no notebook has all of %matplotlib inline, !pip list and a %%time cell"
 
 
-# ---------------------------------------------------------------- grading
+# ---------------------------------------------------------------- grading (one audit per exercise)
 
 @pytest.mark.parametrize("path", unusual_files(), ids=lambda p: f"{unusual_exercise(p)}-{p.name}")
-def test_unusual_submission_gets_full_marks(grade_file, path):
-    assert_full_marks(grade_file(path, unusual_exercise(path)))
+def test_unusual_submission_gets_full_marks(audited, path):
+    verdict = audited(unusual_exercise(path)).solution(path.name)
+    assert verdict.full_marks, full_marks_message(verdict)
 
 
 @pytest.mark.parametrize("exercise", exercise_names())
-def test_reference_solution_gets_full_marks(grade_file, exercise):
-    assert_full_marks(grade_file(SOLUTIONS / f"{exercise}.py", exercise))
+def test_reference_solution_gets_full_marks(audited, exercise):
+    verdict = audited(exercise).solution("reference")
+    assert verdict.full_marks, full_marks_message(verdict)

@@ -73,13 +73,13 @@ def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unlo
 
 def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide: list[Path] = (),
                     root: Path | None = None, refusals: list[str] | None = None,
-                    settings: Settings = Settings()) -> list[ExerciseResult]:
+                    settings: Settings = Settings(), seed_shift: int = 0) -> list[ExerciseResult]:
     """Grade several submissions of one exercise (one pytest session for all of them)."""
     refusals = refusals or [""] * len(paths)
     opens = [functools.partial(open_student_code, path, zygote, extra_hide, exercise, root, refusal, settings)
              for path, refusal in zip(paths, refusals)]
     return [replace(result, submission=str(path), isolation=zygote.isolation)
-            for path, result in zip(paths, run_graders(exercise, opens, settings=settings))]
+            for path, result in zip(paths, run_graders(exercise, opens, seed_shift, settings))]
 
 
 def grade_exercise(exercise: str, path: Path, zygote: Zygote, extra_hide: list[Path] = (),
