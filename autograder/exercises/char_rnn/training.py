@@ -68,8 +68,8 @@ def trusted_net(data: Any, what: str, batch_first: bool | None = True) -> Truste
         overrides = {"batch_first": batch_first} if name == "rnn" else {}
         part = build(child, f"{what}.{name}", **overrides)
         dtypes = {t.dtype for t in child.tensors.values()}
-        if len(dtypes) == 1 and (dtype := dtypes.pop()) in (torch.float32, torch.float64):
-            part.to(dtype).load_state_dict(child.state_dict())  # build() loaded them as float32
+        if len(dtypes) == 1 and dtypes.pop() == torch.float64:
+            part.to(torch.float64).load_state_dict(child.state_dict())  # build() loaded them as float32
         parts[name] = part
     rebuilt = TrustedNet(parts["rnn"], parts["fc"], what)
     if entry is None or entry[0]() is not net:
