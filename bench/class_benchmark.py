@@ -29,6 +29,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compute_floor import floor_per_student  # noqa: E402
+from cpu_account import CpuAccount  # noqa: E402
 from make_class import make_class  # noqa: E402
 
 from autograder import config  # noqa: E402
@@ -55,38 +56,6 @@ class PeakMemory(threading.Thread):
             except psutil.Error:
                 pass
             time.sleep(0.2)
-
-
-class CpuAccount:
-    """CPU seconds of a command and all its descendants, sandboxes included (no parent waits for
-    those, so rusage misses them): a cgroup-v1 cpuacct group of its own, where the host lets us
-    make one (root). On a shared machine this is the work done, whatever the wall time."""
-
-    ROOT = Path("/sys/fs/cgroup/cpuacct")
-
-    def __init__(self, name: str):
-        self.folder: Path | None = self.ROOT / f"autograder-bench-{os.getpid()}-{name}"
-        try:
-            self.folder.mkdir()
-        except OSError:
-            self.folder = None
-
-    def enter(self) -> None:
-        """In the command's process before it runs (preexec_fn)."""
-        if self.folder is not None:
-            (self.folder / "cgroup.procs").write_text(str(os.getpid()))
-
-    def close(self) -> float | None:
-        if self.folder is None:
-            return None
-        seconds = int((self.folder / "cpuacct.usage").read_text()) / 1e9
-        for _ in range(50):  # its last processes may still be exiting
-            try:
-                self.folder.rmdir()
-                break
-            except OSError:
-                time.sleep(0.1)
-        return seconds
 
 
 def timed(command: list[str], cwd: Path, name: str = "run") -> tuple[float, int, float | None]:

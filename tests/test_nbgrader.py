@@ -175,12 +175,16 @@ def course(tmp_path_factory) -> Course:
 
 @pytest.fixture(scope="module")
 def cli_scores(course, zygote) -> dict:
-    """`autograder grade`'s result for every (student, exercise), on the very submitted files."""
-    from autograder.grading.run import grade_exercise
+    """`autograder grade`'s result for every (student, exercise), on the very submitted files (the
+    class's submissions of an exercise in one session, as grade-all batches them)."""
+    from autograder.grading.run import grade_exercises
 
-    return {(s.name, e): grade_exercise(e, course.submitted(s.name, e), zygote,
-                                        extra_hide=[course.submitted(s.name, e).parent])
-            for s in STUDENTS for e in exercise_names()}
+    scores = {}
+    for e in exercise_names():
+        paths = [course.submitted(s.name, e) for s in STUDENTS]
+        results = grade_exercises(e, paths, zygote, extra_hide=sorted({p.parent for p in paths}))
+        scores.update({(s.name, e): result for s, result in zip(STUDENTS, results)})
+    return scores
 
 
 @pytest.fixture(scope="module")

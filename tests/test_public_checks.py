@@ -20,7 +20,7 @@ import pytest
 
 from autograder import config, notebooks
 from autograder.exercises import names as exercise_names
-from autograder.grading.run import grade_exercise
+from autograder.grading.run import grade_exercises
 from autograder.grading.student_code import sandbox_settings
 from autograder.sandbox.process import SandboxProcess
 from autograder.exercises import all_bugs
@@ -100,29 +100,47 @@ def failing_checks(zygote, exercise: str, source: str | None) -> dict[str, str]:
     return {checks[cell]: error for cell, error in errors.items() if cell in checks}
 
 
+def grade_sources(zygote, folder: Path, exercise: str, sources: list[str]) -> list[set[str]]:
+    """The failed tests of each source, all graded in one session (as grade-all batches a class)."""
+    paths = []
+    for i, source in enumerate(sources):
+        paths.append(folder / f"{i}.py")
+        paths[-1].write_text(source)
+    return [failed(result) for result in grade_exercises(exercise, paths, zygote, extra_hide=[folder])]
+
+
 @pytest.fixture(scope="module")
 def tests_of(zygote, tmp_path_factory):
-    """The grader tests of a function: those the reference fails once that function only raises."""
+    """The grader tests of a function: those the reference fails once that function only raises
+    (every top-level function of a reference graded in one session, the first time one is asked for)."""
     cache: dict[tuple[str, str], frozenset[str]] = {}
 
     def find(exercise: str, function: str) -> frozenset[str]:
         if (exercise, function) not in cache:
-            source = (SOLUTIONS / f"{exercise}.py").read_text()
-            source += f"\n\ndef {function}(*args, **kwargs):\n    raise NotImplementedError()\n"
-            path = tmp_path_factory.mktemp("without") / f"{exercise}.py"
-            path.write_text(source)
-            result = grade_exercise(exercise, path, zygote, extra_hide=[path.parent])
-            cache[exercise, function] = frozenset(failed(result))
+            reference = (SOLUTIONS / f"{exercise}.py").read_text()
+            functions = [n.name for n in ast.parse(reference).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+            sources = [reference + f"\n\ndef {f}(*args, **kwargs):\n    raise NotImplementedError()\n"
+                       for f in functions]
+            lost = grade_sources(zygote, tmp_path_factory.mktemp(f"without-{exercise}"), exercise, sources)
+            cache.update({(exercise, f): frozenset(tests) for f, tests in zip(functions, lost)})
         return cache[exercise, function]
     return find
 
 
+@pytest.fixture(scope="module")
+def bug_checks(zygote, audited):
+    """Per bug: the public checks it fails, and the grader tests it loses points on (its grading in
+    the exercise's audit, shared with test_buggy_catalogue)."""
+    def find(bug) -> tuple[dict[str, str], set[str]]:
+        return failing_checks(zygote, bug.exercise, bug.source()), set(audited(bug.exercise).bug(bug.name).lost)
+    return find
+
+
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: f"{b.exercise}-{b.name}")
-def test_bug_failing_a_public_check_loses_points_on_that_function(bug, zygote, audited, tests_of):
-    failing = failing_checks(zygote, bug.exercise, bug.source())
+def test_bug_failing_a_public_check_loses_points_on_that_function(bug, tests_of, bug_checks):
+    failing, lost = bug_checks(bug)
     if not failing:
         return  # the public checks miss this bug; the graders must catch it (test_buggy_catalogue)
-    lost = set(audited(bug.exercise).bug(bug.name).lost)  # its grading, shared with test_buggy_catalogue
     edited = tests_of(bug.exercise, edited_function(bug))  # a check of f may fail through a helper f uses
     for function, error in failing.items():
         graded = tests_of(bug.exercise, function)

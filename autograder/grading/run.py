@@ -18,9 +18,10 @@ from .results import ExerciseResult, Report
 from .student_code import StudentCode, StudentCodeError, sandbox_settings
 
 # Quiet, plain asserts (messages are the graders' own words), and none of the plugins that cost
-# time per session (unraisableexception alone runs gc.collect twice: 0.2 s).
+# time per session (unraisableexception alone runs gc.collect twice: 0.2 s) or per test (logging
+# visits every logger torch made, twice per test phase; student code logs in its sandbox anyway).
 PYTEST_ARGS = ["--assert=plain", "-p", "autograder.grading.fixtures"] + [f"-pno:{p}" for p in (
-    "terminal", "cacheprovider", "warnings", "unraisableexception", "threadexception")]
+    "terminal", "cacheprovider", "warnings", "unraisableexception", "threadexception", "logging")]
 
 
 class Unloadable:

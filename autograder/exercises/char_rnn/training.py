@@ -4,7 +4,11 @@ Shared by the graders and by bench/convergence.py, which measures how often corr
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+import copy
+import functools
+import weakref
+from typing import Any, Callable, Iterator
 
 import torch
 from torch import nn
@@ -21,33 +25,58 @@ TRAINING = EXERCISE.params
 
 class TrustedNet(nn.Module):
     """The student's Net rebuilt on the trusted side: its own rnn and fc weights, in their own dtype,
-    wired as the contract says (fc on every state of the RNN)."""
+    wired as the contract says (fc on every state of the RNN). Sizes that do not chain fail with a
+    message naming them (`what` is the net, as the student should read it), on every path."""
 
-    def __init__(self, rnn: nn.Module, fc: nn.Module):
+    def __init__(self, rnn: nn.RNN, fc: nn.Linear, what: str):
         super().__init__()
-        self.rnn, self.fc = rnn, fc
+        self.rnn, self.fc, self.what = rnn, fc, what
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        states = self.rnn.hidden_size * (2 if self.rnn.bidirectional else 1)
+        if x.shape[-1] != self.rnn.input_size or states != self.fc.in_features:
+            fail(f"{self.what} cannot compute fc(rnn(x)) on an input of shape {tuple(x.shape)}: its rnn reads "
+                 f"{self.rnn.input_size} features per step and gives states of {states}, its fc takes "
+                 f"{self.fc.in_features}")
         return self.fc(self.rnn(x.to(self.fc.weight.dtype))[0])
 
 
+# Nets already rebuilt, per returned net (one is rebuilt for several checks): id -> (the data, nets).
+_rebuilt: dict[int, tuple[weakref.ref, dict[bool, TrustedNet]]] = {}
+
+
 def trusted_net(data: Any, what: str, batch_first: bool | None = True) -> TrustedNet:
-    """batch_first=None keeps the student's own setting, to reproduce what their net computes."""
+    """batch_first=None keeps the student's own setting, to reproduce what their net computes.
+    Rebuilt once per returned net and shared: callers that change it (replay) train a copy."""
     net = data
     if not isinstance(net, ModuleData):
         fail(f"{what} should be an nn.Module (the Net), but is {kind(net)}")
-    parts = {}
+    children = {}
     for name, base in (("rnn", "RNN"), ("fc", "Linear")):
         if name not in net.children:
             fail(f"{what} has no attribute {name} (an nn.{base})")
-        child = module(net.children[name], f"{what}.{name}", base)
-        overrides = {"batch_first": batch_first} if name == "rnn" and batch_first is not None else {}
+        children[name] = module(net.children[name], f"{what}.{name}", base)
+    if batch_first is None:
+        batch_first = children["rnn"].config.get("batch_first") is True
+    entry = _rebuilt.get(id(net))
+    if entry is not None and entry[0]() is net and batch_first in entry[1]:
+        rebuilt = entry[1][batch_first]
+        rebuilt.what = what
+        return rebuilt
+    parts = {}
+    for name, child in children.items():
+        overrides = {"batch_first": batch_first} if name == "rnn" else {}
         part = build(child, f"{what}.{name}", **overrides)
         dtypes = {t.dtype for t in child.tensors.values()}
-        if len(dtypes) == 1 and (dtype := dtypes.pop()) in (torch.float32, torch.float64):
-            part.to(dtype).load_state_dict(child.state_dict())  # build() loaded them as float32
+        if len(dtypes) == 1 and dtypes.pop() == torch.float64:
+            part.to(torch.float64).load_state_dict(child.state_dict())  # build() loaded them as float32
         parts[name] = part
-    return TrustedNet(parts["rnn"], parts["fc"])
+    rebuilt = TrustedNet(parts["rnn"], parts["fc"], what)
+    if entry is None or entry[0]() is not net:
+        key = id(net)
+        entry = _rebuilt[key] = (weakref.ref(net, lambda _, key=key: _rebuilt.pop(key, None)), {})
+    entry[1][batch_first] = rebuilt
+    return rebuilt
 
 
 def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -55,11 +84,9 @@ def rebuilt_net(data: Any, what: str, batch_first: bool | None = True) -> Callab
     net = trusted_net(data, what, batch_first)
 
     def forward(x: torch.Tensor) -> torch.Tensor:
-        try:
-            with torch.no_grad():
-                return net(x)
-        except RuntimeError as error:  # sizes that do not chain: the student's net, not the grader
-            fail(f"{what} cannot compute fc(rnn(x)) on an input of shape {tuple(x.shape)}: {error}")
+        net.what = what
+        with torch.no_grad():
+            return net(x)
     return forward
 
 
@@ -78,11 +105,7 @@ def mean_cross_entropy(logits: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 def net_loss(data: Any, input_str: str, label_str: str, what: str) -> float:
     """The loss of a returned net on a pair, recomputed from its weights (as the net itself computes)."""
     X, Y, _ = pair_data(input_str, label_str)
-    forward = rebuilt_net(data, what, batch_first=None)
-    try:
-        return float(mean_cross_entropy(forward(X), Y))
-    except RuntimeError as error:
-        fail(f"{what} cannot read the one-hot input {tuple(X.shape)}: {error}")
+    return float(mean_cross_entropy(rebuilt_net(data, what, batch_first=None)(X), Y))
 
 
 def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, epochs: int,
@@ -90,22 +113,43 @@ def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, e
     """The contract's training loop run on the trusted side from a student's untrained net:
     Adam(lr) on the mean cross-entropy of raw logits, zero_grad every epoch, each epoch's loss
     taken before its update. Returns the losses and the trained net."""
-    net = trusted_net(initial, what, batch_first=None)
+    net = copy.deepcopy(trusted_net(initial, what, batch_first=None))
     X, Y, _ = pair_data(input_str, label_str)
     optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
     losses = []
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as in the grading workers; many times faster for this tiny net on busy cores
-    try:
+    with one_thread():
         for _ in range(epochs):
             optimizer.zero_grad()
             loss = mean_cross_entropy(net(X), Y)
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
+    return losses, net
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Train on one torch thread, as the grading workers do: many times faster for these tiny nets on busy cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
     finally:
         torch.set_num_threads(threads)
-    return losses, net
+
+
+def reference_losses(input_str: str, label_str: str, hidden_size: int, learning_rate: float, epochs: int,
+                     seed: int) -> list[float]:
+    """The reference solution's losses for a train_char_rnn call (the feedback page plots them beside
+    the student's), trained on the trusted side once per process."""
+    return list(_reference_losses(input_str, label_str, hidden_size, learning_rate, epochs, seed))
+
+
+@functools.lru_cache(maxsize=8)
+def _reference_losses(*args: Any) -> tuple[float, ...]:
+    with one_thread(), torch.random.fork_rng():  # the grader's own random state stays as it was
+        _, losses, _ = reference.train_char_rnn(*args)
+    return tuple(losses)
 
 
 def trained_loss_difference(data: Any, replayed: TrustedNet, input_str: str, label_str: str, what: str) -> float:
