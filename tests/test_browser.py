@@ -199,8 +199,6 @@ def test_screenshots_are_not_blank_and_the_readme_shows_the_summary(browser, gra
     assert f"]({SCREENSHOT.relative_to(ROOT).as_posix()})" in (ROOT / "README.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="until the char_rnn grader records data['curve'] (the speed helper's "
-                                       "change): then this passes and the marker goes")
 def test_a_real_grading_records_a_curve_the_feedback_page_draws(browser, graded):
     folder = graded / "students" / "reference"
     assert (folder / "curve-char_rnn.png").is_file()

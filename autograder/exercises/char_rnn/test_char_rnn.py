@@ -330,7 +330,6 @@ def test_train_learns_apple(student, seed_shift, record_property):
     for seed in TRAINING.seeds:
         result = run(student, seed=seed + seed_shift)
         if seed == TRAINING.plot_seed:  # for the feedback page's plot
-            record_property("training_losses", result.losses)
             record_property("curve", loss_curve(result))
         judge_training((result.net, result.losses, result.prediction), *APPLE, 100, result.what)
 
