@@ -26,7 +26,7 @@ from ..sandbox import wire
 from .results import TestResult
 from .student_code import Call
 
-# Replaying costs about what the student's calls cost (training, for char_rnn): a replay is tried
+# Replaying costs about what the student's calls cost (training, say): a replay is tried
 # only while it fits in what is left of this budget, per submission.
 NAMING_BUDGET_S = 2.0
 RTOL, ATOL = 1e-5, 1e-6  # a replay on the trusted side may differ from the sandbox's run in the last bits
