@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.exercises import all_bugs
+from autograder.grading.feedback import said
 
 BUGS = all_bugs()
 
@@ -26,3 +27,38 @@ def test_bug_loses_points_on_its_test(bug, audited):
                             f"{'; it lost points on ' + ', '.join(verdict.lost) if verdict.lost else ''}")
     for test, message in verdict.lost.items():
         assert message and "Traceback" not in message, (test, message)
+
+
+# Bugs whose results the feedback cannot recognise, and why (every other bug must be named).
+NOT_NAMEABLE = {
+    ("numpy_rnn", "ignores_seed"): "its weights are random on every call",
+    ("numpy_rnn", "seed_zero_is_no_seed"): "its weights are random on every call",
+    ("numpy_rnn", "seed_not_third_parameter"): "its weights are random on every call",
+    ("char_rnn", "never_seeds"): "its training starts from random weights on every call",
+    ("char_rnn", "seeds_only_truthy"): "its training starts from random weights on every call",
+    ("rnn_shapes", "make_rnn_cached"): "it returns the same module twice: identity, not a value",
+    ("char_rnn", "softmax_in_forward"): "its failing tests train for 100 epochs: beyond the naming budget",
+    ("char_rnn", "no_zero_grad"): "its failing tests train for 100 epochs: beyond the naming budget",
+    ("char_rnn", "sgd_instead_of_adam"): "its failing tests train for 100 epochs: beyond the naming budget",
+    ("char_rnn", "fixed_learning_rate"): "its failing tests train for 100 epochs: beyond the naming budget",
+    ("char_rnn", "zero_grad_once"): "its failing tests train for 100 epochs: beyond the naming budget",
+    ("char_rnn", "net_keeps_hidden_state"): "its failing tests train for 100 epochs: beyond the naming budget",
+    ("numpy_bptt", "dinputs_buffer_kept_on_the_function"): "the state it keeps lives on the sandbox's function",
+    ("numpy_bptt", "eps_ignored"): "numerical_gradient is called with functions that exist only in the sandbox",
+    ("numpy_bptt", "x_left_perturbed_when_f_raises"): "numerical_gradient is called with sandbox-only functions",
+    ("numpy_bptt", "x_not_put_back"): "numerical_gradient is called with sandbox-only functions",
+}
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=lambda b: f"{b.exercise}-{b.name}")
+def test_bug_is_named_in_its_own_feedback(bug, audited):
+    """The feedback recognises the mistake: some failure's message says it in plain words (#12)."""
+    if (bug.exercise, bug.name) in NOT_NAMEABLE:
+        pytest.skip(NOT_NAMEABLE[(bug.exercise, bug.name)])
+    verdict = audited(bug.exercise).bug(bug.name)
+    assert any(said(bug) in message for message in verdict.lost.values()), (
+        f"no failure of {bug.name} names it ({said(bug)!r}); its messages: {verdict.lost}")
+
+
+def test_most_bugs_are_named():
+    assert len(NOT_NAMEABLE) <= len(BUGS) // 5 and all(k in {(b.exercise, b.name) for b in BUGS} for k in NOT_NAMEABLE)
