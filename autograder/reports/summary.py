@@ -56,14 +56,11 @@ class TestStats:
         return sum(len(g.students) for g in self.groups[MESSAGE_GROUPS:])
 
 
-@dataclass
-class ExerciseStats:
-    name: str
-    scores: dict[str, float]                  # student -> score
+class ScoreStats:
+    """What both the class and each exercise show of their scores (`scores`, `max_score`)."""
+
+    scores: dict[str, float]
     max_score: float
-    tests: list[TestStats]                    # in the graders' order
-    not_attempted: dict[str, str]             # student -> why (one line)
-    misconceptions: list[Group]               # most students first
 
     @property
     def mean(self) -> float:
@@ -75,7 +72,17 @@ class ExerciseStats:
 
     @property
     def full_marks(self) -> int:
-        return sum(x >= self.max_score > 0 for x in self.scores.values())
+        return sum(score >= self.max_score > 0 for score in self.scores.values())
+
+
+@dataclass
+class ExerciseStats(ScoreStats):
+    name: str
+    scores: dict[str, float]                  # student -> score
+    max_score: float
+    tests: list[TestStats]                    # in the graders' order
+    not_attempted: dict[str, str]             # student -> why (one line)
+    misconceptions: list[Group]               # most students first
 
 
 @dataclass
@@ -89,25 +96,13 @@ class Attention:
 
 
 @dataclass
-class ClassStats:
+class ClassStats(ScoreStats):
     students: list[str]
     scores: dict[str, float]
     max_score: float
     exercises: list[ExerciseStats]            # the registry's order (unknown names last)
     attention: list[Attention]
     isolation: str
-
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.scores.values()) if self.scores else 0.0
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.scores.values()) if self.scores else 0.0
-
-    @property
-    def full_marks(self) -> int:
-        return sum(score >= self.max_score > 0 for score in self.scores.values())
 
     @property
     def limited(self) -> int:
