@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .config import Settings
 from .exercises import Bug, Exercise, points_in
 from .grading.results import ExerciseResult
 from .grading.run import grade_exercises
@@ -142,7 +143,8 @@ def judge_bug(bug: Bug, result: ExerciseResult) -> BugVerdict:
     return verdict
 
 
-def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1) -> ExerciseAudit:
+def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1,
+                   settings: Settings = Settings()) -> ExerciseAudit:
     """Grade the exercise's bugs, unusual-correct solutions and reference (one session per seed shift)."""
     start = time.monotonic()
     tests = set(points_in(exercise.graders))
@@ -155,10 +157,10 @@ def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1) -> Exerci
         for bug, path in runnable:
             path.write_text(bug.source(), encoding="utf-8")
         paths = [path for _, path in runnable] + list(correct.values())
-        results = grade_exercises(exercise.name, paths, zygote, extra_hide=[Path(folder)])
+        results = grade_exercises(exercise.name, paths, zygote, extra_hide=[Path(folder)], settings=settings)
         for shift in range(1, seeds):
             results += grade_exercises(exercise.name, list(correct.values()), zygote, extra_hide=[Path(folder)],
-                                       seed_shift=shift)
+                                       settings=settings, seed_shift=shift)
     judged = iter([judge_bug(bug, result) for (bug, _), result in zip(runnable, results)])
     verdicts = [BugVerdict(bug.name, bug.why, list(bug.must_fail), error=error) if error else next(judged)
                 for bug, error in zip(bugs, errors)]

@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
     exercises = [get_exercise(args.exercise)] if args.exercise else list(registry())
     start = time.monotonic()
     audits, problems = [], []
-    with Zygote() as zygote:
+    with Zygote(settings=args.settings) as zygote:
         for exercise in exercises:
-            audit = audit_exercise(exercise, zygote, args.seeds)
+            audit = audit_exercise(exercise, zygote, args.seeds, args.settings)
             print("\n".join(summary(audit)), flush=True)
             audits.append(audit)
             problems += failures(audit, args.fail_under)
