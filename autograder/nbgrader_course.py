@@ -87,25 +87,8 @@ class CourseError(Exception):
 # ------------------------------------------------------------------------------- points
 
 def exercise_points(exercise: str) -> float:
-    """The exercise's total points: the sum of its grader tests' @pytest.mark.points, collected by
-    pytest exactly as the grading pipeline collects them (parametrized tests count once each)."""
-    import pytest
-
-    from .grading.plugin import points_of
-    from .grading.run import PYTEST_ARGS
-
-    class Collector:
-        points: list[float] = []
-
-        def pytest_collection_modifyitems(self, items):
-            self.points = [points_of(item) for item in items]
-
-    collector = Collector()
-    test_file = get_exercise(exercise).graders
-    code = pytest.main([str(test_file), "--collect-only", *PYTEST_ARGS], plugins=[collector])
-    if code != pytest.ExitCode.OK or not collector.points:
-        raise CourseError(f"could not collect the graders of {exercise} (pytest exit code {code})")
-    return float(sum(collector.points))
+    """The exercise's total points: the sum of its graders' @points(n) (the registry reads them)."""
+    return get_exercise(exercise).points
 
 
 # ------------------------------------------------------------------------------- solution cells

@@ -1,7 +1,6 @@
 """The README's figures that can be derived from the kit are checked against it."""
 from __future__ import annotations
 
-import ast
 import re
 
 from autograder import config
@@ -10,16 +9,23 @@ from conftest import ROOT
 
 
 def grader_points(exercise: str) -> list[float]:
-    """The points of every grader test of an exercise, read from its @points(n) decorators."""
-    tree = ast.parse(get(exercise).graders.read_text())
-    points = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-            marks = [d for d in node.decorator_list if isinstance(d, ast.Call)
-                     and getattr(d.func, "id", getattr(d.func, "attr", "")) == "points"]
-            assert len(marks) == 1, f"{exercise}: {node.name} declares no single @points(n)"
-            points.append(float(ast.literal_eval(marks[0].args[0])))
-    return points
+    """The points of every grader test of an exercise as pytest collects them in a grading session
+    (independent of the registry, which reads the decorators from the source)."""
+    import pytest
+
+    from autograder.grading.plugin import points_of
+    from autograder.grading.run import PYTEST_ARGS
+
+    class Collector:
+        points: list[float] = []
+
+        def pytest_collection_modifyitems(self, items):
+            self.points = [points_of(item) for item in items]
+
+    collector = Collector()
+    code = pytest.main([str(get(exercise).graders), "--collect-only", *PYTEST_ARGS], plugins=[collector])
+    assert code == pytest.ExitCode.OK and collector.points, f"could not collect the graders of {exercise}"
+    return collector.points
 
 
 def test_points_table_is_the_registrys():

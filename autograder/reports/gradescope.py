@@ -4,21 +4,17 @@ from __future__ import annotations
 import json
 
 from autograder.grading.results import Report
-from autograder.reports.text import strip_control
-
-
-def _points(x: float) -> str:
-    return f"{round(x, 2):g}"
+from autograder.reports.text import points, strip_control
 
 
 def _summary(report: Report) -> str:
     """The top-level output students see first: total, per-exercise scores and every problem."""
-    lines = [f"Total: {_points(report.score)} / {_points(report.max_score)}"]
+    lines = [f"Total: {points(report.score)} / {points(report.max_score)}"]
     if not report.exercises:
         lines.append("No exercises were graded.")
     for e in report.exercises:
         failed = sum(not t.passed for t in e.tests)
-        lines.append(f"{e.exercise}: {_points(e.score)} / {_points(e.max_score)}"
+        lines.append(f"{e.exercise}: {points(e.score)} / {points(e.max_score)}"
                      f" ({len(e.tests) - failed} of {len(e.tests)} tests passed)")
         lines += [f"  problem: {p}" for p in e.problems]
     return strip_control("\n".join(lines))

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from autograder.reports.text import strip_control
+from autograder.reports.text import points, strip_control
 
 # Lone surrogates cannot be encoded as UTF-8 (writing the page would fail); U+FFFE/U+FFFF are non-characters.
 _UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -42,10 +42,6 @@ def one_line(value: object) -> str:
 def basename(path: object) -> str:
     """The last part of a path: a page names the graded file, not the folders it sat in."""
     return one_line(PurePath(str(path)).name)
-
-
-def points(x: float) -> str:
-    return f"{round(x, 2):g}"
 
 
 def percent(fraction: float) -> str:

@@ -27,17 +27,18 @@ def _indent(s: str, spaces: int) -> str:
     return textwrap.indent(strip_control(s).rstrip(), " " * spaces, lambda line: True)
 
 
-def _points(x: float) -> str:
+def points(x: float) -> str:
+    """Points as every report writes them: 2.5, 10, 0.33."""
     return f"{round(x, 2):g}"
 
 
 def _exercise(e: ExerciseResult) -> list[str]:
-    out = [f"{e.exercise}: {_points(e.score)} / {_points(e.max_score)}  ({e.seconds:.1f} s, {shown(e.submission)})"]
+    out = [f"{e.exercise}: {points(e.score)} / {points(e.max_score)}  ({e.seconds:.1f} s, {shown(e.submission)})"]
     if not e.tests:
         out.append("  no tests ran")
-    points = [f"{_points(t.score)} / {_points(t.max_score)}" for t in e.tests]
-    width = max(map(len, points), default=0)
-    for t, pts in zip(e.tests, points):
+    scores = [f"{points(t.score)} / {points(t.max_score)}" for t in e.tests]
+    width = max(map(len, scores), default=0)
+    for t, pts in zip(e.tests, scores):
         description = " ".join(strip_control(t.description).split())
         out.append(f"  {'PASS' if t.passed else 'FAIL'}  {pts:>{width}}  {description}")
         if not t.passed and t.message.strip():
@@ -54,7 +55,7 @@ def _exercise(e: ExerciseResult) -> list[str]:
 def render(report: Report) -> str:
     """Render `report` as plain text."""
     out = [f"Submission: {shown(report.submission)}",
-           f"Total: {_points(report.score)} / {_points(report.max_score)}"]
+           f"Total: {points(report.score)} / {points(report.max_score)}"]
     if not report.exercises:
         out.append("No exercises were graded.")
     for e in report.exercises:
