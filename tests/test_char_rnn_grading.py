@@ -7,7 +7,8 @@ import pytest
 from autograder.exercises import get as get_exercise
 from autograder.exercises.char_rnn.training import one_thread
 from autograder.grading import student_code
-from autograder.grading.plugin import Graded, GradingPlugin
+from autograder.grading.plugin import GradingPlugin
+from autograder.grading.results import ExerciseResult
 from autograder.grading.run import PYTEST_ARGS, open_student_code
 from conftest import SOLUTIONS
 from solutions import char_rnn as reference
@@ -16,7 +17,7 @@ CONTRACT = ("input_str", "label_str", "hidden_size", "learning_rate", "epochs", 
 DEFAULTS = dict(zip(CONTRACT, ("apple", "pple!", 5, 0.1, 100, 0)))
 
 
-def grade_reference(zygote, seed_shift: int, monkeypatch) -> tuple[Graded, list[dict]]:
+def grade_reference(zygote, seed_shift: int, monkeypatch) -> tuple[ExerciseResult, list[dict]]:
     """The reference graded with a seed shift, and every train_char_rnn call the graders made
     (its arguments, defaults filled in)."""
     calls = []
@@ -32,7 +33,7 @@ def grade_reference(zygote, seed_shift: int, monkeypatch) -> tuple[Graded, list[
     plugin = GradingPlugin("char_rnn", [lambda: open_student_code(path, zygote, exercise="char_rnn")], seed_shift)
     assert pytest.main([str(get_exercise("char_rnn").graders), *PYTEST_ARGS], plugins=[plugin]) == 0
     monkeypatch.undo()
-    return plugin.graded[0], calls
+    return plugin.results[0], calls
 
 
 @pytest.fixture(scope="module")
