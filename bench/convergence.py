@@ -32,8 +32,8 @@ from autograder import config
 from autograder.exercises import get
 from autograder.exercises.char_rnn.catalogue import LOOP
 from autograder.exercises.char_rnn.test_char_rnn import LOOP_RUNS
-from autograder.exercises.char_rnn.training import TRAINING, (judge_training, largest_difference, replay, trained_loss_difference,
-                                         weights_of)
+from autograder.exercises.char_rnn.training import (TRAINING, judge_training, largest_difference, replay,
+                                                     trained_loss_difference, weights_of)
 from autograder.sandbox.wire import module_to_data
 from solutions import char_rnn as reference
 
