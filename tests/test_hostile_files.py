@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from autograder import config, notebooks
-from autograder.exercises import names as exercise_names
+from autograder.config import Settings
+from autograder.exercises import get, names as exercise_names, total_points
 from autograder.batch.discover import Job
 from autograder.batch.workers import WORKER_DIED, WorkerPool
 from conftest import ASSIGNMENTS, SOLUTIONS
@@ -110,9 +111,7 @@ def build_class(root: Path, secret_file: Path) -> None:
     (root / "hal").mkdir()
     (root / "hal" / "numpy_rnn.ipynb").write_text(v3_notebook(notebook_of("numpy_rnn", ref["numpy_rnn"])))
     (root / "ivy").mkdir()
-    for exercise, breakage in [("numpy_rnn", lambda cells: ["x = 1"] + cells),
-                               ("rnn_shapes", lambda cells: [{**cells[0], "source": 3}] + cells[1:]),
-                               ("char_rnn", lambda cells: [{**cells[-1], "cell_type": "code", "outputs": [7]}])]:
+    for exercise, breakage in MALFORMED.items():
         notebook = notebook_of(exercise, ref[exercise])
         notebook["cells"] = breakage(notebook["cells"])
         (root / "ivy" / f"{exercise}.ipynb").write_text(json.dumps(notebook))
@@ -181,12 +180,23 @@ def hostile_class(tmp_path_factory):
     subprocess.run(["rm", "-rf", str(base)], check=True)  # 1,200 levels: shutil.rmtree would recurse
 
 
+MALFORMED = {"numpy_rnn": lambda cells: ["x = 1"] + cells,  # ivy's notebooks, each broken another way
+             "rnn_shapes": lambda cells: [{**cells[0], "source": 3}] + cells[1:],
+             "char_rnn": lambda cells: [{**cells[-1], "cell_type": "code", "outputs": [7]}]}
+
+
 def result(out: Path, student: str) -> dict:
     return json.loads((out / "students" / student / "results.json").read_text())
 
 
 def scores(rows: dict, student: str) -> tuple[float, ...]:
     return tuple(float(rows[student][e]) for e in (*exercise_names(), "total"))
+
+
+def only(full: str = "") -> tuple[float, ...]:
+    """A gradebook row with full marks on the exercise `full` and zero on every other (and the total)."""
+    row = tuple(get(e).points if e == full else 0.0 for e in exercise_names())
+    return (*row, sum(row))
 
 
 STUDENTS = ["ada", "bob", "cat", "dan", "eli", "fay", "gus", "hal", "ivy", "kim", "lee", "mo", "pat", "quinn",
@@ -203,7 +213,7 @@ def test_the_class_run_completes_within_bounds(hostile_class):
         folder = out / "students" / student
         for name in ("results.json", "feedback.md", "feedback.html"):
             assert (folder / name).is_file(), (student, name)
-        assert len(list((out / "results" / student).glob("*.json"))) == 3, student
+        assert len(list((out / "results" / student).glob("*.json"))) == len(exercise_names()), student
     print(f"grade-all's own process peaked at {peak / 2**20:.0f} MiB")
     assert peak < MAIN_PEAK_BYTES, f"grade-all's own process peaked at {peak / 2**20:.0f} MiB"
     assert listing(root) == before
@@ -213,8 +223,9 @@ def test_the_class_run_completes_within_bounds(hostile_class):
 
 def test_the_honest_student_is_unchanged(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "ada") == (18, 10, 30, 58)
-    assert rows["ada"]["note"] == "" and result(out, "ada")["score"] == 58
+    full = tuple(get(e).points for e in exercise_names())
+    assert scores(rows, "ada") == (*full, total_points())
+    assert rows["ada"]["note"] == "" and result(out, "ada")["score"] == total_points()
 
 
 def _all_failed_saying(out: Path, student: str, text: str, exercises=exercise_names()) -> None:
@@ -226,19 +237,19 @@ def _all_failed_saying(out: Path, student: str, text: str, exercises=exercise_na
 
 def test_links_to_the_reference_earn_nothing(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "bob") == (0, 0, 0, 0)
+    assert scores(rows, "bob") == only()
     _all_failed_saying(out, "bob", "is a link (symbolic link)")
 
 
 def test_a_link_to_a_classmates_notebook_earns_nothing(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "cat") == (0, 0, 0, 0)
+    assert scores(rows, "cat") == only()
     _all_failed_saying(out, "cat", "numpy_rnn.ipynb is a link", ["numpy_rnn"])
 
 
 def test_a_link_to_a_root_only_file_leaks_nothing(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "dan") == (0, 0, 0, 0)
+    assert scores(rows, "dan") == only()
     _all_failed_saying(out, "dan", "numpy_rnn.py is a link", ["numpy_rnn"])
     for path in out.rglob("*"):
         if path.is_file() and path.suffix in (".json", ".md", ".html", ".csv"):
@@ -247,7 +258,7 @@ def test_a_link_to_a_root_only_file_leaks_nothing(hostile_class):
 
 def test_fifos_and_devices_are_refused_without_blocking(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "eli") == (0, 0, 0, 0)
+    assert scores(rows, "eli") == only()
     _all_failed_saying(out, "eli", "is not a regular file", ["numpy_rnn", "char_rnn"])
     _all_failed_saying(out, "eli", "rnn_shapes.py is a link", ["rnn_shapes"])
 
@@ -262,13 +273,13 @@ def test_a_sparse_gigabyte_is_refused_by_its_size(hostile_class):
 def test_a_deep_tree_is_searched_to_a_limit_and_kills_nothing(hostile_class):
     """1,200 nested folders: the file at the bottom is beyond MAX_FOLDER_DEPTH; the rest is graded."""
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "gus") == (0, 10, 0, 10)
+    assert scores(rows, "gus") == only("rnn_shapes")
     _all_failed_saying(out, "gus", "no numpy_rnn notebook found; found: ", ["numpy_rnn"])
 
 
 def test_many_files_are_counted_to_a_limit(hostile_class):
     _, _, _, _, rows, _ = hostile_class
-    assert scores(rows, "quinn") == (0, 10, 0, 10)
+    assert scores(rows, "quinn") == only("rnn_shapes")
 
 
 def test_an_nbformat_3_notebook_is_graded(hostile_class):
@@ -280,18 +291,19 @@ def test_an_nbformat_3_notebook_is_graded(hostile_class):
 
 def test_malformed_notebooks_get_a_plain_message(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "ivy") == (0, 0, 0, 0)
-    _all_failed_saying(out, "ivy", "is not a valid notebook: ")
-    _all_failed_saying(out, "ivy", "re-download it from JupyterLab with File > Download")
+    assert scores(rows, "ivy") == only()
+    broken = [e for e in exercise_names() if e in MALFORMED]
+    _all_failed_saying(out, "ivy", "is not a valid notebook: ", broken)
+    _all_failed_saying(out, "ivy", "re-download it from JupyterLab with File > Download", broken)
     feedback = (out / "students" / "ivy" / "feedback.md").read_text()
     assert "please tell your instructor" not in feedback and "TypeError" not in feedback
 
 
 def test_a_linked_student_entry_or_folder_is_not_followed(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "lee") == (0, 0, 0, 0)
+    assert scores(rows, "lee") == only()
     _all_failed_saying(out, "lee", "lee is a link")
-    assert scores(rows, "mo") == (18, 0, 0, 18)
+    assert scores(rows, "mo") == only("numpy_rnn")
 
 
 def test_300_shell_lines_are_not_transformed_on_the_trusted_side(hostile_class):
@@ -306,7 +318,7 @@ def test_300_shell_lines_are_not_transformed_on_the_trusted_side(hostile_class):
 
 def test_two_entries_claiming_one_id_are_a_clash(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert scores(rows, "kim") == (0, 0, 0, 0)
+    assert scores(rows, "kim") == only()
     assert rows["kim"]["note"] == "clash: kim/, kim_numpy_rnn.py"
     _all_failed_saying(out, "kim", "more than one entry of the class folder is student kim: kim/, kim_numpy_rnn.py")
 
@@ -319,7 +331,7 @@ def test_ids_are_kept_but_shown_safely(hostile_class):
              os.fsdecode(NOT_UTF8): "nia\\udcff\\udcfe"}
     table = done.stdout.decode("utf-8")
     for student, safe in shown.items():
-        assert scores(rows, safe) == (0, 10, 0, 10), student  # the gradebook's cell
+        assert scores(rows, safe) == only("rnn_shapes"), student  # the gradebook's cell
         assert safe.lstrip("'") in table  # the printed score table's
         assert (out / "students" / student / "results.json").is_file()  # the id itself, kept as data
     assert not any(c in table for c in "\x1b\r\x07\u202e\u2066")
@@ -444,6 +456,7 @@ def test_trusted_workers_memory_is_capped(tmp_path, monkeypatch):
         [(_, result)] = list(pool.grade([Job("amy", "rnn_shapes", tmp_path, "x")]))
     finally:
         pool.close()
+    assert "limit" in result.data, result.problems
     assert tuple(result.data["limit"]) == (Settings().worker_memory_bytes,) * 2
     assert result.data["mapped"] is False
 
