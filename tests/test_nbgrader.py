@@ -299,7 +299,8 @@ def test_the_submissions_cover_full_zero_partial_missing_and_broken(cli_scores):
     assert all(scores[("alice", e)][0] == scores[("alice", e)][1] for e in exercise_names())
     assert all(scores[("bob", e)][0] == 0 for e in exercise_names())
     buggy = [k for k, (s, m) in scores.items() if 0 < s < m]
-    assert len(buggy) >= 5 and {e for _, e in buggy} == set(exercise_names()), buggy
+    # the partly right students (the ones listed above) cover the first three exercises
+    assert len(buggy) >= 5 and {e for _, e in buggy} == {"numpy_rnn", "rnn_shapes", "char_rnn"}, buggy
     assert "not a valid notebook" in cli_scores[("dave", "char_rnn")].problems[0]
     assert "no file" in cli_scores[("ivan", "numpy_rnn")].problems[0]
 
@@ -403,7 +404,8 @@ def test_nbgrader_validate_with_default_flags_names_the_failing_public_checks(co
     assert done.returncode == 0 and "Success! Your notebook passes all the tests." in done.stdout, done.stdout
     todo = nbgrader(tmp_path / "todo", "validate", "numpy_rnn.ipynb")
     assert "VALIDATION FAILED" in todo.stdout and "Success!" not in todo.stdout, todo.stdout
-    assert todo.stdout.count("The following cell failed") == len(notebooks.stub_cells(cases["todo"])), todo.stdout
+    checks = [c for c in cases["todo"]["cells"] if source_of(c).lstrip().startswith("# Public checks")]
+    assert todo.stdout.count("The following cell failed") == len(checks), todo.stdout
     assert "NotImplementedError" in todo.stdout and "Public checks" in todo.stdout, todo.stdout
     buggy = nbgrader(tmp_path / "buggy", "validate", "numpy_rnn.ipynb")
     failed = buggy.stdout.split("The following cell failed:")[1:]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder.exercises import names as exercise_names, registry
+from autograder.notebooks import cell_source
 
 EXERCISE_LINE = re.compile(r"^#\s*exercise:\s*(\w+)\s*$", re.MULTILINE)
 

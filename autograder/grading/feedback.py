@@ -29,7 +29,8 @@ from .student_code import Call
 # Replaying costs about what the student's calls cost (training, say): a replay is tried
 # only while it fits in what is left of this budget, per submission.
 NAMING_BUDGET_S = 2.0
-RTOL, ATOL = 1e-5, 1e-6  # a replay on the trusted side may differ from the sandbox's run in the last bits
+RTOL, ATOL = 1e-5, 1e-6
+SECOND_SEED = 12345  # where a second replay of the reference starts torch's and NumPy's generators  # a replay on the trusted side may differ from the sandbox's run in the last bits
 
 
 class Outcome(NamedTuple):
@@ -72,7 +73,7 @@ class Mistakes:
             return []
         cost = sum(c.seconds for c in calls)  # a replay runs what the student's calls ran
         reference = self._spend(cost, lambda: self._replay("reference", self._reference, calls))
-        again = self._spend(cost, lambda: self._replay("reference", self._reference, calls))
+        again = self._spend(cost, lambda: self._replay("reference", self._reference, calls, reseed=True))
         # Modules' weights are compared only when the calls give the same weights every time (seeded).
         weights = again is not None and not outcomes_differ(again, reference, weights=True)
         found = []
@@ -104,8 +105,9 @@ class Mistakes:
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef))
                 and node.lineno <= lines[1] and lines[0] <= node.end_lineno}
 
-    def _replay(self, key: str, source: str, calls: list[Call]) -> list[Outcome] | None:
-        """Each call's outcome on a fresh module of `source` (None when the module does not load)."""
+    def _replay(self, key: str, source: str, calls: list[Call], reseed: bool = False) -> list[Outcome] | None:
+        """Each call's outcome on a fresh module of `source` (None when the module does not load);
+        reseed: start torch's and NumPy's global generators elsewhere (code that seeds is unmoved)."""
         if key not in self._code:
             try:
                 self._code[key] = compile(source, f"<{self.exercise.name}: {key}>", "exec")
@@ -116,6 +118,9 @@ class Mistakes:
             return None
         module = types.ModuleType(f"mistake_{key}")
         with _isolated():
+            if reseed:
+                torch.manual_seed(SECOND_SEED)
+                np.random.seed(SECOND_SEED)
             try:
                 exec(code, module.__dict__)
             except Exception:
