@@ -94,3 +94,8 @@ def test_a_forward_pass_written_inline_is_not_blamed_on_the_cell(grade_code):
     assert any(t.name == CELL_TEST for t in failed)
     assert not any("rnn_forward uses your rnn_cell_step" in t.message for t in failed)
     assert all(t.passed for t in result.tests if t.name.startswith("test_rnn_forward_matches_recurrence"))
+
+
+def test_uses_parses_a_bounded_amount_of_the_submissions_code():
+    huge = "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n    return rnn_cell_step(1, 2, 3, 4, 5)\n" + "#" * 2**20
+    assert uses([(1, huge)], NUMPY_RNN.functions) == {}

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from ..exercises import Bug, Exercise
+from ..matching import RECOGNISE_MAX_CODE_BYTES
 from ..sandbox import wire
 from .results import TestResult
 from .student_code import Call
@@ -252,7 +253,11 @@ def uses(cells: list[tuple[int, str]], functions: tuple[str, ...]) -> dict[str, 
     """Which of the exercise's functions each one of the submission uses, directly or not: the names
     its body (a class: its methods) mentions, read from the code without running it."""
     direct: dict[str, set[str]] = {}
+    budget = RECOGNISE_MAX_CODE_BYTES  # the submission's code is parsed on the trusted side: bounded
     for _, code in cells:
+        if len(code) > budget:
+            continue
+        budget -= len(code)
         try:
             tree = ast.parse(code)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
