@@ -324,11 +324,55 @@ def loss_curve(result: Run) -> dict:
                        {"label": "the reference solution", "role": "reference", "values": reference_series}]}
 
 
+CONTRACT = dict(input_str="apple", label_str="pple!", hidden_size=5, learning_rate=0.1, epochs=100, seed=0)
+
+
+def once(shared: dict, key: str, make: Any) -> Run:
+    """make() once per submission; its failure too is kept, so that each test using it reports it."""
+    if key not in shared:
+        try:
+            shared[key] = make()
+        except (pytest.fail.Exception, StudentCodeError) as error:
+            shared[key] = error
+    if isinstance(shared[key], BaseException):
+        raise shared[key].with_traceback(None)
+    return shared[key]
+
+
+def defaults_run(student, shared: dict) -> Run:
+    """train_char_rnn(): every argument from the contract's defaults (100 epochs)."""
+    return once(shared, "train_char_rnn()",
+                lambda: run_of(student.call("train_char_rnn"), "train_char_rnn()", 100))
+
+
+def short_defaults_run(student, shared: dict) -> Run:
+    """train_char_rnn(epochs=4): the defaults but the epochs, cheap to compare with an explicit call."""
+    return once(shared, "train_char_rnn(epochs=4)",
+                lambda: run_of(student.call("train_char_rnn", epochs=4), "train_char_rnn(epochs=4)", 4))
+
+
+def apple_run(student, seed: int, shared: dict) -> Run:
+    """The 100-epoch apple run with this seed. For seed 0 that is the defaults call train_char_rnn()
+    once it is shown to be the same call (with epochs=4 the defaults give the keyword call's run,
+    and its first 4 losses are train_char_rnn()'s): one 100-epoch training fewer per grading.
+    Defaults that are wrong are test_train_call_forms' business: then the keyword call is made."""
+    if seed == 0:
+        try:
+            defaults, short = defaults_run(student, shared), short_defaults_run(student, shared)
+        except (pytest.fail.Exception, StudentCodeError):
+            defaults = short = None
+        if short is not None:
+            keyword = run(student, **{**CONTRACT, "epochs": 4}, shared=shared)
+            if not same_run(short, keyword) and all(abs(a - b) <= 1e-6 for a, b in zip(defaults.losses, short.losses)):
+                return Run(defaults.what, defaults.net, defaults.losses, defaults.prediction, dict(CONTRACT))
+    return run(student, seed=seed, shared=shared)
+
+
 @points(3)
-def test_train_learns_apple(student, seed_shift, record_property):
+def test_train_learns_apple(student, seed_shift, shared, record_property):
     """train_char_rnn learns 'apple' -> 'pple!' (checked on the returned net, for several seeds)"""
     for seed in TRAINING.seeds:
-        result = run(student, seed=seed + seed_shift)
+        result = apple_run(student, seed + seed_shift, shared)
         if seed == TRAINING.plot_seed:  # for the feedback page's plot
             record_property("curve", loss_curve(result))
         judge_training((result.net, result.losses, result.prediction), *APPLE, 100, result.what)
@@ -477,7 +521,7 @@ def test_train_different_seeds_differ(student, seed_shift):
 
 
 @points(1)
-def test_train_call_forms(student):
+def test_train_call_forms(student, shared):
     """train_char_rnn() uses the contract's defaults ('apple', 'pple!', 5, 0.1, 100, seed 0) and takes them
     positionally in that order"""
     contract = ("apple", "pple!", 5, 0.1, 4, 0)  # 4 epochs, so that epochs swapped with hidden_size shows
@@ -487,9 +531,9 @@ def test_train_call_forms(student):
         fail(f"{call_text(contract, {})}, the contract's arguments in its order, failed: {error}")
     positional.kwargs = dict(zip(["input_str", "label_str", "hidden_size", "learning_rate", "epochs", "seed"],
                                  contract))
-    defaults = run_of(student.call("train_char_rnn"), "train_char_rnn()", 100)
+    defaults = defaults_run(student, shared)
     judge_training((defaults.net, defaults.losses, defaults.prediction), *APPLE, 100, defaults.what)
-    short = run_of(student.call("train_char_rnn", epochs=4), "train_char_rnn(epochs=4)", 4)
+    short = short_defaults_run(student, shared)
     difference = same_run(short, positional)
     difference = f"in {short.what} {difference}" if difference else ""
     if not difference and not all(abs(a - b) <= 1e-6 for a, b in zip(defaults.losses, positional.losses)):
