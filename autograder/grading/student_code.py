@@ -103,6 +103,25 @@ class StudentCode:
     def attribute(self, handle: wire.Handle, name: str) -> Any:
         return self._call(f"{handle.type_name}.{name}", self._target(handle, name), (), {}, getattr=True)[0]
 
+    def keep(self, label: str, target: wire.Handle | str, attribute: str | None = None, *args: Any,
+             getattr: bool = False) -> wire.Handle:
+        """For graders that make their own objects in the sandbox: a global (by name) or a kept
+        object (or its attribute), called with args (or taken as it is, getattr=True), kept there."""
+        where = target if isinstance(target, str) else self._target(target, attribute)
+        return self._call(label, where, args, {}, keep=True, getattr=getattr)[0]
+
+    def argument(self, handle: wire.Handle) -> wire.Handle:
+        """A kept object as an argument of a call: the sandbox knows it by its own id."""
+        return wire.Handle(self._target(handle, None)[0], handle.type_name)
+
+    def holds(self, handle: wire.Handle) -> bool:
+        """Whether a kept object still exists (not after a restart of the submission's process)."""
+        try:
+            self._target(handle, None)
+        except StudentCodeError:
+            return False
+        return True
+
     @property
     def output(self) -> str:
         return "\n".join(o for o in self._outputs if o.strip())

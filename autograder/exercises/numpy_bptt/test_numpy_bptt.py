@@ -18,7 +18,6 @@ import torch
 
 from autograder import config
 from autograder.grading.checks import array, close, fail, kind, unpack
-from autograder.grading.student_code import StudentCodeError
 from autograder.sandbox import wire
 from solutions import numpy_bptt as reference
 
@@ -211,16 +210,6 @@ def unchanged(function: str, names: tuple, before: tuple, after: list) -> None:
 
 # ---------------------------------------------------------------- functions made in the sandbox
 
-def _keep(student, label: str, target, *args, getattr: bool = False) -> wire.Handle:
-    """An object made inside the submission's process and kept there: student.new for any target."""
-    return student._call(label, target, args, {}, keep=True, getattr=getattr)[0]
-
-
-def argument(student, handle: wire.Handle) -> wire.Handle:
-    """A kept object as an argument of a call: the sandbox knows it by its own id."""
-    return wire.Handle(student._target(handle, None)[0], handle.type_name)
-
-
 class Sandboxed:
     """Trusted expressions compiled inside the submission's process by the builtin eval (reached through
     its namespace's __builtins__): the functions numerical_gradient differentiates, and arrays kept there."""
@@ -230,29 +219,27 @@ class Sandboxed:
     def __init__(self, student):
         self.student = student
         self._eval = self._evals.get(student)
-        try:
-            student._target(self._eval, None) if self._eval else None
-        except StudentCodeError:  # the process was restarted since: its objects are gone
-            self._eval = None
+        if self._eval is not None and not student.holds(self._eval):
+            self._eval = None  # the process was restarted since: its objects are gone
         if self._eval is None:
-            builtins = _keep(student, "__builtins__", "__builtins__", getattr=True)
+            builtins = student.keep("__builtins__", "__builtins__", getattr=True)
             if builtins.type_name == "module":
-                self._eval = _keep(student, "eval", student._target(builtins, "eval"), getattr=True)
+                self._eval = student.keep("eval", builtins, "eval", getattr=True)
             else:
-                self._eval = _keep(student, "eval", student._target(builtins, "get"), "eval")
+                self._eval = student.keep("eval", builtins, "get", "eval")
             self._evals[student] = self._eval
 
     def kept(self, source: str) -> wire.Handle:
-        return _keep(self.student, "the grader's function f", self.student._target(self._eval, None), source, {})
+        return self.student.keep("the grader's function f", self._eval, None, source, {})
 
     def function(self, source: str) -> wire.Handle:
         """`source`, a lambda of one array, as an argument f of numerical_gradient."""
-        return argument(self.student, self.kept(source))
+        return self.student.argument(self.kept(source))
 
     def array(self, x: np.ndarray) -> wire.Handle:
         """A copy of x that stays in the sandbox (to see what a call that raised left in it)."""
         copy = self.kept("lambda a: a.copy()")
-        return _keep(self.student, "the grader's array x", self.student._target(copy, None), x)
+        return self.student.keep("the grader's array x", copy, None, x)
 
 
 def literal(a: np.ndarray) -> str:
@@ -361,13 +348,13 @@ def test_numerical_gradient_restores_x_when_f_raises(student, rng):
     x = rng.normal(0, 1, 4)
     f = functions.function("lambda x: float((x ** 2).sum())")
     kept = functions.array(x)
-    check_numerical(student.call("numerical_gradient", f, argument(student, kept)), 2 * x,
+    check_numerical(student.call("numerical_gradient", f, student.argument(kept)), 2 * x,
                     "numerical_gradient(f, x) for f(x) = sum(x**2)")
     bound = repr(float(x[1]))
     raising = functions.function(f"lambda x: float((x ** 2).sum()) if x[1] == {bound} else "
                                  "(_ for _ in ()).throw(ValueError('f cannot be evaluated there'))")
     try:
-        student.call("numerical_gradient", raising, argument(student, kept))
+        student.call("numerical_gradient", raising, student.argument(kept))
     except Exception:  # the error of f may come through: what counts is x afterwards
         pass
     now = student.value(kept)
