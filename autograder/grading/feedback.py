@@ -48,7 +48,9 @@ class Mistakes:
         self._bugs = exercise.bugs()
         self._reference = exercise.reference.read_text(encoding="utf-8")
         self._code: dict[str, types.CodeType | None] = {}
-        self._edits = {bug.name: self._edited(bug) for bug in self._bugs if bug.old in self._reference}
+        definitions = [node for node in ast.parse(self._reference).body
+                       if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        self._edits = {bug.name: self._edited(bug, definitions) for bug in self._bugs if bug.old in self._reference}
         self.reference_uses = uses([(1, self._reference)], exercise.functions)
         self.budget = NAMING_BUDGET_S
 
@@ -97,14 +99,12 @@ class Mistakes:
         finally:
             self.budget -= time.monotonic() - started
 
-    def _edited(self, bug: Bug) -> set[str]:
-        """The reference's top-level functions and classes that the bug's edit falls in."""
+    def _edited(self, bug: Bug, definitions: list[ast.FunctionDef | ast.ClassDef]) -> set[str]:
+        """The reference's top-level functions and classes (`definitions`) that the bug's edit falls in."""
         reference = self._reference
         start = reference.index(bug.old)
         lines = reference[:start].count("\n") + 1, reference[:start + len(bug.old)].count("\n") + 1
-        return {node.name for node in ast.parse(reference).body
-                if isinstance(node, (ast.FunctionDef, ast.ClassDef))
-                and node.lineno <= lines[1] and lines[0] <= node.end_lineno}
+        return {node.name for node in definitions if node.lineno <= lines[1] and lines[0] <= node.end_lineno}
 
     def _replay(self, key: str, source: str, calls: list[Call], reseed: bool = False) -> list[Outcome] | None:
         """Each call's outcome on a fresh module of `source` (None when the module does not load);
