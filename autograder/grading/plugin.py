@@ -62,6 +62,8 @@ class GradingPlugin:
         self.seed_shift = seed_shift  # see the seed_shift fixture
         self.mistakes = Mistakes(get_exercise(exercise))
         self.open_code: dict[int, object] = {}
+        # Per submission, its failed tests' calls: named at its end, the cheapest test first.
+        self.to_name: dict[int, list[tuple[TestResult, list]]] = {}
         self.submissions = submissions  # each opens one submission's student code
         # What the session decides about each submission (run.py names the file and the sandbox).
         self.results = [ExerciseResult(exercise=exercise, submission="") for _ in submissions]
@@ -80,6 +82,7 @@ class GradingPlugin:
     def close(self, index: int, student) -> None:
         student.close()
         result = self.results[index]
+        self.name_mistakes(self.to_name.pop(index, []))
         if isinstance(student, StudentCode):
             exercise = get_exercise(self.exercise)
             with_root_causes(result.tests, uses(student.source.cells, exercise.functions), exercise)
@@ -100,15 +103,19 @@ class GradingPlugin:
         passed = report.passed
         message = ("" if passed or call.excinfo is None
                    else failure_message(call.excinfo, self.settings.max_test_message_chars))
-        misconception = ""
+        test = TestResult(exercise=self.exercise, name=item.originalname, description=description_of(item),
+                          max_score=points, score=points if passed else 0.0, passed=passed, message=message)
+        self.results[index].tests.append(test)
         code = self.open_code.get(index)
         if isinstance(code, StudentCode):
             calls, code.calls = code.calls, []
             if not passed and report.when == "call":
-                bugs = self.mistakes.matching(item.originalname, calls)
-                if bugs:
-                    misconception, message = said(bugs[0]), f"{message}\n{explanation(bugs)}"
-        self.results[index].tests.append(TestResult(
-            exercise=self.exercise, name=item.originalname, description=description_of(item),
-            max_score=points, score=points if passed else 0.0, passed=passed, message=message,
-            misconception=misconception))
+                self.to_name.setdefault(index, []).append((test, calls))
+
+    def name_mistakes(self, failed: list[tuple[TestResult, list]]) -> None:
+        """The catalogued mistake behind each failed test, where its calls show one. The naming
+        budget goes to the cheapest tests first: a test of long trainings would use it all up."""
+        for test, calls in sorted(failed, key=lambda entry: sum(call.seconds for call in entry[1])):
+            bugs = self.mistakes.matching(test.name, calls)
+            if bugs:
+                test.misconception, test.message = said(bugs[0]), f"{test.message}\n{explanation(bugs)}"

@@ -31,6 +31,7 @@ class Unloadable:
         self.problems = [reason]
         self.limits: list[str] = []
         self.output = ""
+        self.calls: list = []  # none is ever made
         self._reason = reason
 
     def __getattr__(self, name: str):

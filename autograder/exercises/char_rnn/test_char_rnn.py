@@ -217,6 +217,14 @@ class Run:
     losses: list[float]
     prediction: Any
     kwargs: dict = field(default_factory=dict)  # how to make the same call again (keyword form)
+    calls: list = field(default_factory=list)   # the sandbox calls that made it (for the feedback)
+
+
+def reused(student, result: Run) -> Run:
+    """A run an earlier test made, now used by this one: its calls count as this test's too, so
+    that the feedback replays them when this test fails."""
+    student.used_again(result.calls)
+    return result
 
 
 def call_text(args: tuple, kwargs: dict) -> str:
@@ -241,10 +249,12 @@ def run(student, input_str: str = "apple", label_str: str = "pple!", hidden_size
     kwargs = dict(hidden_size=hidden_size, learning_rate=learning_rate, epochs=epochs, seed=seed)
     key = (input_str, label_str, *kwargs.values())
     if shared is not None and key in shared:
-        return shared[key]
+        return reused(student, shared[key])
     what = call_text((input_str, label_str), kwargs)
+    first = len(student.calls)
     result = run_of(student.call("train_char_rnn", input_str, label_str, **kwargs), what, epochs)
     result.kwargs = dict(input_str=input_str, label_str=label_str, **kwargs)
+    result.calls = student.calls[first:]
     if shared is not None:
         shared[key] = result
     return result
@@ -327,28 +337,32 @@ def loss_curve(result: Run) -> dict:
 CONTRACT = dict(input_str="apple", label_str="pple!", hidden_size=5, learning_rate=0.1, epochs=100, seed=0)
 
 
-def once(shared: dict, key: str, make: Any) -> Run:
-    """make() once per submission; its failure too is kept, so that each test using it reports it."""
-    if key not in shared:
+def once(student, shared: dict, what: str, **kwargs: Any) -> Run:
+    """train_char_rnn(**kwargs), a call spelled `what`, made once per submission; its failure too
+    is kept, so that each test using it reports it."""
+    if what not in shared:
+        first = len(student.calls)
         try:
-            shared[key] = make()
+            shared[what] = run_of(student.call("train_char_rnn", **kwargs), what, kwargs.get("epochs", 100))
         except (pytest.fail.Exception, StudentCodeError) as error:
-            shared[key] = error
-    if isinstance(shared[key], BaseException):
-        raise shared[key].with_traceback(None)
-    return shared[key]
+            shared[what] = Run(what, None, [], None, calls=student.calls[first:]), error
+            raise
+        shared[what].calls = student.calls[first:]
+        return shared[what]
+    if isinstance(shared[what], tuple):
+        reused(student, shared[what][0])
+        raise shared[what][1].with_traceback(None)
+    return reused(student, shared[what])
 
 
 def defaults_run(student, shared: dict) -> Run:
     """train_char_rnn(): every argument from the contract's defaults (100 epochs)."""
-    return once(shared, "train_char_rnn()",
-                lambda: run_of(student.call("train_char_rnn"), "train_char_rnn()", 100))
+    return once(student, shared, "train_char_rnn()")
 
 
 def short_defaults_run(student, shared: dict) -> Run:
     """train_char_rnn(epochs=4): the defaults but the epochs, cheap to compare with an explicit call."""
-    return once(shared, "train_char_rnn(epochs=4)",
-                lambda: run_of(student.call("train_char_rnn", epochs=4), "train_char_rnn(epochs=4)", 4))
+    return once(student, shared, "train_char_rnn(epochs=4)", epochs=4)
 
 
 def apple_run(student, seed: int, shared: dict) -> Run:
@@ -364,7 +378,8 @@ def apple_run(student, seed: int, shared: dict) -> Run:
         if short is not None:
             keyword = run(student, **{**CONTRACT, "epochs": 4}, shared=shared)
             if not same_run(short, keyword) and all(abs(a - b) <= 1e-6 for a, b in zip(defaults.losses, short.losses)):
-                return Run(defaults.what, defaults.net, defaults.losses, defaults.prediction, dict(CONTRACT))
+                return Run(defaults.what, defaults.net, defaults.losses, defaults.prediction, dict(CONTRACT),
+                           defaults.calls + short.calls + keyword.calls)
     return run(student, seed=seed, shared=shared)
 
 

@@ -13,7 +13,6 @@ from typing import Any, Callable, Iterator
 import torch
 from torch import nn
 
-from autograder import config
 from autograder.grading.checks import build, fail, kind, module, unpack
 from autograder.sandbox.wire import ModuleData
 from solutions import char_rnn as reference
