@@ -218,16 +218,19 @@ class Sandboxed:
 
     def __init__(self, student):
         self.student = student
-        self._eval = self._evals.get(student)
+        self._eval, made_by = self._evals.get(student, (None, []))
         if self._eval is not None and not student.holds(self._eval):
             self._eval = None  # the process was restarted since: its objects are gone
         if self._eval is None:
+            first = len(student.calls)
             builtins = student.keep("__builtins__", "__builtins__", getattr=True)
             if builtins.type_name == "module":
                 self._eval = student.keep("eval", builtins, "eval", getattr=True)
             else:
                 self._eval = student.keep("eval", builtins, "get", "eval")
-            self._evals[student] = self._eval
+            self._evals[student] = self._eval, student.calls[first:]
+        else:
+            student.used_again(made_by)  # an earlier test made it: the feedback's replays need it too
 
     def kept(self, source: str) -> wire.Handle:
         return self.student.keep("the grader's function f", self._eval, None, source, {})
