@@ -48,8 +48,8 @@ STARTUP = 90.0          # seconds JupyterLab may take to answer (a loaded 2-core
 VALIDATION = 120.0      # seconds for saving, running the notebook in a kernel and the dialog
 SUCCESS = "Success! Your notebook passes all the tests."
 FAILED_CELL = "The following cell failed:"
-# What the lab extension shows before the button is ready and while it works (nbgrader 0.9.x,
-# src/validate_assignment/index.ts): the button's label is the state.
+# nbgrader 0.9.x's lab extension: the notebook toolbar's button (src/validate_assignment/index.ts,
+# labelled "Validate") and the dialog it opens with the server's verdict (src/common/validate.ts).
 BUTTON = "jp-button.validate-button"
 DIALOG = ".nbgrader-SuccessDialog, .nbgrader-ErrorDialog"
 CURRENT_TAB = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
@@ -148,8 +148,9 @@ def wait_until_serving(lab: Lab) -> None:
             time.sleep(0.3)
 
 
-def stop_lab(lab: Lab) -> None:
-    """Shut the server down through its API (it stops its kernels), then make sure of it."""
+def stop_lab(lab: Lab) -> list[int]:
+    """Shut the server down through its API (it stops its kernels), then make sure of it; return
+    the kernels it left behind (killed now)."""
     try:
         lab.api("api/shutdown", method="POST")
         lab.process.wait(timeout=30)
@@ -162,19 +163,24 @@ def stop_lab(lab: Lab) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(lab.process.pid, signal.SIGKILL)
             lab.process.wait()
-    for pid in processes_mentioning(str(lab.runtime)):  # a kernel left behind (its connection file)
+    left = processes_mentioning(str(lab.runtime))  # a kernel names its connection file there
+    for pid in left:
         os.kill(pid, signal.SIGKILL)
+    return left
 
 
-def release_notebook(tmp: Path) -> dict:
+def generate_assignment(course: Path) -> subprocess.Popen:
     """numpy_rnn as students get it: the kit's course built by `autograder nbgrader-course`, then
-    a real `nbgrader generate_assignment` of that notebook."""
-    course = tmp / "course"
+    a real `nbgrader generate_assignment` of that notebook (running: see released())."""
     assert command.run(Namespace(directory=course, assignment=ASSIGNMENT, course_id="rnn-test")) == 0
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--notebook", EXERCISE],
-                          cwd=course, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return subprocess.Popen([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--notebook", EXERCISE],
+                            cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def released(course: Path, generating: subprocess.Popen) -> dict:
+    output, _ = generating.communicate(timeout=300)
+    assert generating.returncode == 0, output[-3000:]
     return notebooks.read(course / "release" / ASSIGNMENT / f"{EXERCISE}.ipynb")
 
 
@@ -182,29 +188,31 @@ def release_notebook(tmp: Path) -> dict:
 def lab(tmp_path_factory):
     """JupyterLab serving three copies of the released notebook: done (the reference filled in),
     todo (untouched) and buggy (the catalogue's transposed Wh); and test_browser's headless
-    Chromium, offline but for JupyterLab on the loopback address. Both start while the course is
-    built."""
+    Chromium, offline but for JupyterLab on the loopback address. All three start at once."""
     tmp = tmp_path_factory.mktemp("validate-button")
     started = time.monotonic()
-    lab, browser = start_lab(tmp), None
+    lab, left = start_lab(tmp), []
+    generating = generate_assignment(tmp / "course")
     try:
-        release = release_notebook(tmp)
+        lab.browser = start_chromium(reachable="127.0.0.1")
+        release = released(tmp / "course", generating)
         bug = next(b for b in all_bugs() if b.name == "transposed_Wh")
         for name, notebook in {"done": notebooks.fill(release, (SOLUTIONS / f"{EXERCISE}.py").read_text()),
                                "todo": release, "buggy": notebooks.fill(release, bug.source())}.items():
             notebooks.write(notebook, lab.root / f"{name}.ipynb")
         print(f"\nreleased after {time.monotonic() - started:.1f} s")
-        browser = start_chromium(reachable="127.0.0.1")
         wait_until_serving(lab)
         print(f"JupyterLab serving after {time.monotonic() - started:.1f} s")
-        lab.browser = browser
         yield lab
     finally:
-        if browser is not None:
-            browser.quit()
-        stop_lab(lab)
+        if generating.poll() is None:
+            generating.kill()
+            generating.wait()
+        if lab.browser is not None:
+            lab.browser.quit()
+        left = stop_lab(lab)
         print(f"\nthe Validate button module: {time.monotonic() - started:.1f} s with JupyterLab")
-    assert not processes_mentioning(str(lab.runtime)), "a kernel outlived JupyterLab"
+    assert not left, f"kernels {left} outlived JupyterLab"
 
 
 @dataclass

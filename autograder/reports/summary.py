@@ -1,8 +1,9 @@
 """The class summary page (HTML and Markdown, templates/summary.*): scores, the histogram, and per
 exercise, in notebook order, every test with its pass rate over the students who attempted the
-exercise (handed in a file that loaded, as the grader recorded; how many did not is shown beside it),
-the students who failed it and their most frequent failure messages (grouped, with counts); misconceptions named across the class when
-the results carry them; the submissions a TA should look at (limits hit, loading problems, notes).
+exercise (handed in a file that loaded, as the grader recorded; how many did not is shown beside
+it), the students who failed it and their most frequent failure messages (grouped, with counts);
+misconceptions named across the class when the results carry them; the submissions a TA should
+look at (limits hit, loading problems, notes).
 
 Only results are read: every figure is counted from what the graders recorded. Exercises follow the
 registry's order and tests the order of the results (the graders' order, which is the notebook's).
