@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -243,6 +244,14 @@ def open_notebook(lab: Lab, name: str, wait: WebDriverWait):
 
 def validate(lab: Lab, name: str) -> Dialog:
     """Open `name` in JupyterLab, press Validate, read the dialog and close it."""
+    try:
+        return pressed(lab, name)
+    except TimeoutException as error:  # say what the server did meanwhile
+        raise AssertionError(f"{name}: {error.msg or 'timed out'}; JupyterLab's log ends:\n"
+                             f"{lab.log.read_text(errors='replace')[-3000:]}") from None
+
+
+def pressed(lab: Lab, name: str) -> Dialog:
     browser, started = lab.browser, time.monotonic()
     wait = WebDriverWait(browser, VALIDATION)
     button = open_notebook(lab, f"{name}.ipynb", wait)
@@ -294,4 +303,5 @@ def test_a_transposed_wh_fails_validation_naming_the_cell_steps_check(lab):
     assert dialog.error and dialog.failed, dialog
     assert all(cell in public_checks(notebooks.read(lab.root / "buggy.ipynb")) for cell in dialog.failed)
     assert any("h = rnn_cell_step(" in cell for cell in dialog.failed), dialog.failed  # its own check
+    assert "AssertionError: expected tanh([1.0, -0.5]) = " in dialog.message, dialog.message  # the case by hand
     assert not any("init_rnn_params(5, 8, seed=0)" in cell for cell in dialog.failed), dialog.failed
