@@ -115,6 +115,7 @@ def start_lab(tmp: Path) -> Lab:
         "c.ServerApp.open_browser = False\n"
         "c.LabApp.news_url = None\n"
         "c.LabApp.check_for_updates_class = 'jupyterlab.NeverCheckForUpdate'\n"
+        "c.LabApp.notebook_starts_kernel = False\n"  # Validate needs none: its own kernel runs the notebook
         f"c.ServerApp.jpserver_extensions = {dict.fromkeys(SERVER_EXTENSIONS_OFF, False)!r}\n")
     (config / "labconfig").mkdir()
     (config / "labconfig" / "page_config.json").write_text(
