@@ -455,7 +455,7 @@ def test_the_grader_records_who_attempted_and_the_summary_counts_over_them(zygot
     assert x.attempted == 2 and list(x.not_handed_in) == ["c", "d"] and list(x.untouched) == ["b"]
     assert len(x.tests) == len(results[0].tests) > 5
     for t in x.tests:  # the reference passes every test, the stubs none; c and d are left out
-        assert (t.passed, t.graded, t.not_attempted, t.failed) == (1, 2, 2, []), t.name
+        assert (t.passed, t.graded, t.not_handed_in, t.failed) == (1, 2, 2, []), t.name
 
 
 def test_summary_lists_submissions_to_look_at_linking_to_feedback(out):

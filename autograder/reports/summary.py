@@ -45,7 +45,7 @@ class TestStats:
     max_score: float
     passed: int = 0
     graded: int = 0                # students who attempted the exercise (ExerciseResult.attempted)
-    not_attempted: int = 0         # students who did not: no file, an unreadable or a refused one
+    not_handed_in: int = 0         # students who did not: no file, an unreadable or a refused one
     failed: list[str] = field(default_factory=list)   # students, attempted the exercise, failed this
     groups: list[Group] = field(default_factory=list)  # their messages, most frequent first
 
@@ -154,7 +154,7 @@ def class_stats(reports: dict[str, Report]) -> ClassStats:
             for t in e.tests:
                 stats = x["tests"].setdefault(t.name, TestStats(e.exercise, t.name, t.description, t.max_score))
                 if not e.attempted:  # its tests say nothing of the student's code: not a failure
-                    stats.not_attempted += 1
+                    stats.not_handed_in += 1
                     continue
                 stats.graded += 1
                 stats.passed += bool(t.passed)
