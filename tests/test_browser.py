@@ -40,20 +40,27 @@ WIDTH = 1100
 UID = str(Settings.from_environment().sandbox_uid + 1 + (os.getpid() + 500) % 1000)  # sandboxes of their own, as test_grade_all
 
 
-@pytest.fixture(scope="module")
-def browser():
+def start_chromium(reachable: str = "") -> webdriver.Chrome:
+    """Headless Chromium, offline; `reachable`: the one address it still reaches (a local server
+    under test, e.g. "127.0.0.1": loopback bypasses the proxy)."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
     assert not missing, (f"{', '.join(missing)} missing: install Debian's chromium and chromium-driver "
                          "(apt-get install -y chromium chromium-driver; .ci/run does it)")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    rules = "MAP * ~NOTFOUND" + (f", EXCLUDE {reachable}" if reachable else "")
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      f"--window-size={WIDTH},1400", "--hide-scrollbars",
                      # Offline: any request to the network fails (and would be logged as an error).
-                     "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"):
+                     "--proxy-server=http://127.0.0.1:9", f"--host-resolver-rules={rules}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = start_chromium()
     try:
         yield driver
     finally:

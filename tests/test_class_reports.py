@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from autograder.exercises import names as exercise_names
 from autograder.grading.results import ExerciseResult, Report
 from autograder.grading.results import TestResult as TResult  # a Test* name would be collected
-from autograder.reports import classroom, curves, plots, templating
+from autograder.reports import classroom, curves, plots, summary, templating
 from autograder.reports.templating import percent
 
 import matplotlib.image as matplotlib_image  # noqa: E402  (the `reports` extra, which `make test` installs)
@@ -317,12 +317,13 @@ def test_summary_lists_every_test_in_notebook_order_with_its_pass_rate(out):
     for title in sections:
         exercise = title.removeprefix("Tests of ")
         for row in page.rows[title][1:]:
-            if len(row) != 4:
+            if len(row) != 5:
                 continue  # a test's failures, below it
-            description, pts, rate, passed = row
+            description, pts, rate, passed, not_handed_in = row
             description = next(d for e, d in expected if e == exercise and d.replace("`", "") == description)
             p, n = expected[(exercise, description)]
             assert rate == percent(p / n) and passed == f"{p} / {n}", (exercise, description)
+            assert not_handed_in == "0", "every student of REPORTS handed in every exercise"
             seen.append((exercise, description))
     graders_order = [(t.exercise, t.description) for t in [*REPORTS["ada"].tests, *REPORTS["dee"].exercises[1].tests]]
     assert seen == graders_order, "tests in the graders' (notebook's) order, not by pass rate"
@@ -358,10 +359,103 @@ def test_summary_names_misconceptions_across_the_class(out):
 def test_summary_collapses_not_attempted_and_leaves_them_out_of_failures(out):
     page = load(out / "summary.html")
     rows = page.rows["Tests of char_rnn"]
-    assert "Not attempted (1): dee." in page.all_text
+    assert f"{UNTOUCHED_LINE}: dee. They count as failed in the pass rates" in page.all_text
     assert not any("NotImplementedError" in cell for row in rows for cell in row)
     students = {row[0]: row for row in page.section_rows("Students")[1:]}
     assert students["dee"][2] == "0*"
+
+
+NOT_HANDED_IN_LINE = "Not handed in ({}: no file, an unreadable or a refused one)"
+UNTOUCHED_LINE = "Not attempted (1: handed in, but every test fails for one reason, e.g. the stubs untouched)"
+MISSING = "no file char_rnn.ipynb was submitted"
+UNREADABLE = "char_rnn.ipynb is not a notebook (not valid JSON)"
+
+
+def not_handed_in(result: ExerciseResult, reason: str) -> ExerciseResult:
+    """`result`'s tests as the grading plugin records them for a file not handed in (or unreadable):
+    every test failed with the reason, and the result not attempted."""
+    return ExerciseResult(result.exercise, result.submission, problems=[reason], attempted=False, tests=[
+        _test(t.exercise, t.name, t.description, t.max_score, False, reason) for t in result.tests])
+
+
+def untouched_char_rnn() -> ExerciseResult:
+    return ExerciseResult("char_rnn", "submitted/x/char_rnn.ipynb", tests=[
+        _test(t.exercise, t.name, t.description, t.max_score, False, STUB.format("train_char_rnn"))
+        for t in char_rnn(False).tests])
+
+
+# Everyone handed in numpy_rnn; of char_rnn cal handed in nothing, dot an unreadable file, eve the stubs.
+PARTLY_HANDED_IN = {
+    "amy": Report("amy", [numpy_rnn(True, True), char_rnn(True)]),
+    "bo": Report("bo", [numpy_rnn(True, False), char_rnn(False)]),
+    "cal": Report("cal", [numpy_rnn(False, False), not_handed_in(char_rnn(True), MISSING)]),
+    "dot": Report("dot", [numpy_rnn(True, True), not_handed_in(char_rnn(True), UNREADABLE)]),
+    "eve": Report("eve", [numpy_rnn(True, True), untouched_char_rnn()]),
+}
+
+
+def test_summary_pass_rates_leave_out_who_did_not_hand_the_exercise_in(tmp_path):
+    classroom.write_class_reports(PARTLY_HANDED_IN, tmp_path)
+    page = load(tmp_path / "summary.html")
+    assert_self_contained(tmp_path / "summary.html")
+    tests = {title: [row for row in rows[1:] if len(row) == 5] for title, rows in page.rows.items()
+             if title.startswith("Tests of ")}
+    # By hand: numpy_rnn's first test passed by amy, bo, dot, eve of 5; its second by amy, dot, eve.
+    # char_rnn: 3 handed in a file that loaded (amy, bo, eve: eve's stubs fail); cal and dot did not.
+    assert tests == {
+        "Tests of numpy_rnn": [["rnn_forward returns (T, N, H)", "2", "80%", "4 / 5", "0"],
+                               ["rnn_forward uses h0 & <its> input", "3", "60%", "3 / 5", "0"]],
+        "Tests of char_rnn": [["train_char_rnn learns 'apple' -> 'pple!'", "5", "33%", "1 / 3", "2"],
+                              ["the loss is nn.CrossEntropyLoss on logits", "1", "67%", "2 / 3", "2"]],
+    }
+    exercises = page.section_rows("Scores")[1:]
+    assert [row[0] for row in exercises] == ["numpy_rnn", "char_rnn"]
+    assert [row[-2:] for row in exercises] == [["5 / 5", "0"], ["3 / 5", "3"]]  # handed in; not attempted
+    text = page.all_text
+    assert (f"{NOT_HANDED_IN_LINE.format(2)}: cal, dot. Pass rates are over the 3 who handed in a file "
+            "that loaded.") in text
+    assert f"{UNTOUCHED_LINE}: eve." in text
+    failures = [row[0] for row in page.rows["Tests of char_rnn"] if len(row) == 1]
+    assert failures == [next(f for f in failures if f.startswith("1 failed: bo"))], failures
+    assert MISSING not in "".join(failures) and UNREADABLE not in "".join(failures), "not failures"
+    assert "Submissions to look at (0)" in text, "nothing to look at: no limit, no problem"
+    students = {row[0]: row[1:] for row in page.section_rows("Students")[1:]}
+    assert students["cal"] == ["0", "0*", "0"] and students["dot"] == ["5", "0*", "5"]
+    assert students["bo"] == ["2", "1", "3"]
+    md = (tmp_path / "summary.md").read_text()
+    assert "| train\\_char\\_rnn learns 'apple' -\\> 'pple!' | 5 | 33% | 1 / 3 | 2 |" in md
+    assert "| the loss is nn.CrossEntropyLoss on logits | 1 | 67% | 2 / 3 | 2 |" in md
+    assert "| rnn\\_forward uses h0 \\& \\<its\\> input | 3 | 60% | 3 / 5 | 0 |" in md
+    assert "| char\\_rnn | 1.4 / 6 | 0 | 1 / 5 | 3 / 5 | 3 |" in md  # mean, median: of every score
+    assert f"{NOT_HANDED_IN_LINE.format(2)}: [cal](students/cal/feedback.md), [dot](students/dot/feedback.md)." in md
+    for student, reason in (("cal", MISSING), ("dot", UNREADABLE)):  # and one line on their own page
+        feedback = load(student_dir(tmp_path, student) / "feedback.html").all_text
+        assert f"Not attempted: {reason}" in feedback
+        assert [t for t, _ in load(student_dir(tmp_path, student) / "feedback.html").tags].count("pre") == (
+            0 if student == "dot" else 1), "a red box only for cal's failed numpy_rnn tests (one message)"
+
+
+def test_the_grader_records_who_attempted_and_the_summary_counts_over_them(zygote, tmp_path):
+    """Real grading: a refused (not handed in) and an unreadable file are recorded not attempted; the
+    untouched stubs and the reference are attempted."""
+    from autograder.grading.run import grade_exercises
+
+    examples = ROOT / "examples" / "submissions"
+    (tmp_path / "broken.ipynb").write_text("{ not json")
+    paths = [examples / "reference" / "numpy_rnn.ipynb", examples / "untouched" / "numpy_rnn.ipynb",
+             tmp_path / "numpy_rnn.ipynb", tmp_path / "broken.ipynb"]
+    results = grade_exercises("numpy_rnn", paths, zygote, extra_hide=[tmp_path],
+                              refusals=["", "", "no file numpy_rnn.ipynb was submitted", ""])
+    assert [r.attempted for r in results] == [True, True, False, False]
+    assert results[2].problems == ["no file numpy_rnn.ipynb was submitted"]
+    assert results[3].problems[0].startswith("broken.ipynb is not a valid notebook")
+    assert results[0].to_dict()["attempted"] is True and results[3].to_dict()["attempted"] is False
+    stats = summary.class_stats({name: Report(name, [r]) for name, r in zip("abcd", results)})
+    (x,) = stats.exercises
+    assert x.attempted == 2 and list(x.not_handed_in) == ["c", "d"] and list(x.untouched) == ["b"]
+    assert len(x.tests) == len(results[0].tests) > 5
+    for t in x.tests:  # the reference passes every test, the stubs none; c and d are left out
+        assert (t.passed, t.graded, t.not_handed_in, t.failed) == (1, 2, 2, []), t.name
 
 
 def test_summary_lists_submissions_to_look_at_linking_to_feedback(out):

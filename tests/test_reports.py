@@ -239,3 +239,35 @@ def test_text_multi_line_problem_stays_in_its_list_item():
     lines = text.render(Report("sub.ipynb", [ex])).splitlines()
     i = lines.index("  Problems:")
     assert lines[i + 1:] == ["    - Traceback:", "        File x", "      NameError: y", "    - timeout"]
+
+
+# --- not attempted, as the grader recorded it ---
+
+NOTE = "numpy_rnn (1).ipynb also looks like numpy_rnn; NumPy_RNN.ipynb was graded"
+REFUSED = "two files look like numpy_rnn: NumPy_RNN.ipynb, numpy_rnn (1).ipynb"
+
+
+def refused(attempted: bool) -> ExerciseResult:
+    """Every test failed with the refusal, a matching note before it: as the plugin records a refusal
+    (attempted=False), or the same failures of a file that was handed in and loaded."""
+    return ExerciseResult("numpy_rnn", "sub.ipynb", problems=[NOTE, REFUSED], attempted=attempted, tests=[
+        _test("numpy_rnn", "test_rnn_forward_shape", "rnn_forward returns (T, N, H)", 2, 0, REFUSED),
+        _test("numpy_rnn", "test_rnn_forward_uses_h0", "rnn_forward uses h0", 1, 0, REFUSED)])
+
+
+def test_a_result_records_whether_it_was_attempted_and_keeps_it_when_stored():
+    from autograder.batch.store import result_from_dict
+
+    for attempted in (True, False):
+        data = json.loads(json.dumps(refused(attempted).to_dict()))
+        assert data["attempted"] is attempted
+        assert result_from_dict(data) == refused(attempted)
+    assert ExerciseResult("numpy_rnn", "sub.ipynb").attempted, "attempted unless the grader says not"
+
+
+def test_markdown_collapses_what_the_grader_recorded_not_attempted_with_its_reason():
+    md = markdown.render(Report("sub.ipynb", [refused(False)]))
+    assert "### numpy\\_rnn: 0 / 3 (not attempted)" in md
+    assert md.count("two files look like numpy\\_rnn") == 1 and _tables(md) == [], "one line, no table"
+    attempted = markdown.render(Report("sub.ipynb", [refused(True)]))  # two problems: not one reason
+    assert "(not attempted)" not in attempted and len(_tables(attempted)) == 1

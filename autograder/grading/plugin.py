@@ -76,6 +76,7 @@ class GradingPlugin:
         """Called by the `student` fixture; close() is called when its tests are done."""
         self.results[index].seconds = time.monotonic()
         self.open_code[index] = self.submissions[index]()
+        self.results[index].attempted = isinstance(self.open_code[index], StudentCode)  # else Unloadable
         self.mistakes.new_submission()
         return self.open_code[index]
 

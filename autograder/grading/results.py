@@ -46,6 +46,10 @@ class ExerciseResult:
     output: str = ""     # head of what the submission printed
     seconds: float = 0.0
     isolation: str = ""  # the sandbox it ran in: "full" or "limited (...)" (Zygote.isolation)
+    # A file was handed in for the exercise and loaded. False: none was, it could not be read, or it
+    # was refused (problems[0] says why); its tests then say nothing of the student's code, and the
+    # class summary's pass rates leave it out.
+    attempted: bool = True
 
     @property
     def score(self) -> float:

@@ -24,12 +24,24 @@ def message_of(t: TestResult) -> str:
     return t.message.strip() or FAILED
 
 
+NOT_HANDED_IN = "no file was handed in"  # shown for a result not attempted that gives no reason
+
+
+def not_handed_in(e: ExerciseResult) -> str:
+    """Why the grader recorded `e` as not attempted (no file, an unreadable or a refused one), or "".
+    The reason is the last problem: notes on how files were matched go before it (grading/run.py)."""
+    return "" if e.attempted else (e.problems[-1] if e.problems else NOT_HANDED_IN)
+
+
 def not_attempted(e: ExerciseResult) -> str:
-    """Why `e` reads as not attempted, or "": nothing passed, no limit was hit, and every failure is the
-    released stubs' NotImplementedError or the one loading problem (no file, an unreadable one), or no
-    test ran. Such an exercise is one line in the reports, not a red box per test."""
+    """Why `e` reads as not attempted, or "": no limit was hit, nothing passed, and the grader recorded
+    it not attempted (not_handed_in), or every failure is the released stubs' NotImplementedError or
+    the one loading problem, or no test ran. Such an exercise is one line in the reports, not a red
+    box per test."""
     if any(t.passed for t in e.tests) or e.limits:
         return ""
+    if not e.attempted:
+        return not_handed_in(e)
     if not e.tests:
         return e.problems[0] if e.problems else "no tests ran"
     messages = {message_of(t) for t in e.tests}

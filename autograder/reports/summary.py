@@ -1,7 +1,9 @@
 """The class summary page (HTML and Markdown, templates/summary.*): scores, the histogram, and per
-exercise, in notebook order, every test with its pass rate, the students who failed it and their
-most frequent failure messages (grouped, with counts); misconceptions named across the class when
-the results carry them; the submissions a TA should look at (limits hit, loading problems, notes).
+exercise, in notebook order, every test with its pass rate over the students who attempted the
+exercise (handed in a file that loaded, as the grader recorded; how many did not is shown beside
+it), the students who failed it and their most frequent failure messages (grouped, with counts);
+misconceptions named across the class when the results carry them; the submissions a TA should
+look at (limits hit, loading problems, notes).
 
 Only results are read: every figure is counted from what the graders recorded. Exercises follow the
 registry's order and tests the order of the results (the graders' order, which is the notebook's).
@@ -15,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from autograder.grading.results import Report
-from autograder.reports.feedback import exercise_order, message_of, not_attempted
+from autograder.reports.feedback import exercise_order, message_of, not_attempted, not_handed_in
 from autograder.reports.templating import one_line, render_html, render_markdown
 
 PLOTS_MISSING = "Plots need matplotlib: pip install 'rnn-autograder[reports]'."
@@ -42,7 +44,8 @@ class TestStats:
     description: str
     max_score: float
     passed: int = 0
-    graded: int = 0
+    graded: int = 0                # students who attempted the exercise (ExerciseResult.attempted)
+    not_handed_in: int = 0         # students who did not: no file, an unreadable or a refused one
     failed: list[str] = field(default_factory=list)   # students, attempted the exercise, failed this
     groups: list[Group] = field(default_factory=list)  # their messages, most frequent first
 
@@ -81,8 +84,20 @@ class ExerciseStats(ScoreStats):
     scores: dict[str, float]                  # student -> score
     max_score: float
     tests: list[TestStats]                    # in the graders' order
-    not_attempted: dict[str, str]             # student -> why (one line)
+    not_handed_in: dict[str, str]             # student -> why (one line): recorded not attempted
+    not_attempted: dict[str, str]             # those and the untouched (feedback.not_attempted)
     misconceptions: list[Group]               # most students first
+
+    @property
+    def attempted(self) -> int:
+        """Students who handed in a file that loaded: the pass rates are over them."""
+        return len(self.scores) - len(self.not_handed_in)
+
+    @property
+    def untouched(self) -> dict[str, str]:
+        """Handed in and loaded, yet nothing to grade (the stubs untouched, or one loading problem that
+        fails every test): failures in the pass rates, one line instead of in every test's failures."""
+        return {s: why for s, why in self.not_attempted.items() if s not in self.not_handed_in}
 
 
 @dataclass
@@ -126,7 +141,7 @@ def class_stats(reports: dict[str, Report]) -> ClassStats:
     for student in students:
         for e in reports[student].exercises:
             x = by_exercise.setdefault(e.exercise, {"scores": {}, "max": 0.0, "tests": {}, "skipped": {},
-                                                     "messages": {}, "misconceptions": {}})
+                                                     "absent": {}, "messages": {}, "misconceptions": {}})
             x["scores"][student] = e.score
             x["max"] = max(x["max"], e.max_score)
             skipped = not_attempted(e)
@@ -134,8 +149,13 @@ def class_stats(reports: dict[str, Report]) -> ClassStats:
                 x["skipped"][student] = one_line(skipped)
             elif e.limits or e.problems:
                 attention.append(Attention(student, e.exercise, list(e.limits), list(e.problems)))
+            if not e.attempted:
+                x["absent"][student] = one_line(not_handed_in(e))
             for t in e.tests:
                 stats = x["tests"].setdefault(t.name, TestStats(e.exercise, t.name, t.description, t.max_score))
+                if not e.attempted:  # its tests say nothing of the student's code: not a failure
+                    stats.not_handed_in += 1
+                    continue
                 stats.graded += 1
                 stats.passed += bool(t.passed)
                 if t.passed or skipped:  # the not attempted are one line, not in every test's failures
@@ -154,7 +174,7 @@ def class_stats(reports: dict[str, Report]) -> ClassStats:
         tests = list(x["tests"].values())
         for t in tests:
             t.groups = _ranked(x["messages"].get(t.name, {}))
-        exercises.append(ExerciseStats(name, x["scores"], x["max"], tests, x["skipped"],
+        exercises.append(ExerciseStats(name, x["scores"], x["max"], tests, x["absent"], x["skipped"],
                                        _ranked(x["misconceptions"])))
     return ClassStats(
         students=students,
