@@ -1,8 +1,9 @@
 """The report pages in a real browser: headless Chromium from the system's packages (Debian's
 chromium and chromium-driver; .ci/run installs them), driven by Selenium. Pages render offline (no
 external URL, the network unreachable), every link resolves, every image loads, the browser logs no
-error, and screenshots are not blank. One real grade-all of the bundled example class gives real
-pages; the summary's screenshot is the one the README shows (UPDATE_SCREENSHOT=1 rewrites it).
+error, and screenshots are not blank. One real grade-all of bundled example students gives real
+pages: three of them (a page of each kind the tests open), or the whole example class when
+UPDATE_SCREENSHOT=1 rewrites the summary's screenshot, the one the README shows.
 
 The browser is required, never skipped: CI installs it, so a missing one is a broken setup.
 """
@@ -12,6 +13,7 @@ import io
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,12 +32,15 @@ from autograder.grading.results import TestResult as TResult  # a Test* name wou
 from autograder.reports import classroom
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow  # one real grade-all of the example class (about a minute on 2 cores)
+pytestmark = pytest.mark.slow  # one real grade-all of example students (about a minute on 2 cores)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EXAMPLES = ROOT / "examples" / "submissions"
 SCREENSHOT = ROOT / "autograder" / "reports" / "summary.png"  # shown in the README
+UPDATE_SCREENSHOT = os.environ.get("UPDATE_SCREENSHOT") == "1"
+# Full marks with a recorded curve, failed tests, not attempted: every kind of page opened below.
+STUDENTS = [EXAMPLES / name for name in ("reference", "transposed-Wh", "untouched")]
 WIDTH = 1100
 UID = str(Settings.from_environment().sandbox_uid + 1 + (os.getpid() + 500) % 1000)  # sandboxes of their own, as test_grade_all
 
@@ -68,10 +73,21 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> Path:
-    """The example class graded for real: its OUTDIR."""
+def klass(tmp_path_factory) -> Path:
+    """The example students to grade (the whole example class for the README's screenshot)."""
+    if UPDATE_SCREENSHOT:
+        return EXAMPLES
+    root = tmp_path_factory.mktemp("browser-students")
+    for student in STUDENTS:
+        shutil.copytree(student, root / student.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, klass) -> Path:
+    """The example students graded for real: their OUTDIR."""
     out = tmp_path_factory.mktemp("browser-class")
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(EXAMPLES), "-o", str(out),
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(klass), "-o", str(out),
                            "--jobs", "2"], capture_output=True, text=True, timeout=900,
                           env={**os.environ, "AUTOGRADER_SANDBOX_UID": UID}, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -159,9 +175,9 @@ def assert_not_blank(image: Image.Image) -> None:
     assert 0.005 < dark < 0.5, dark
 
 
-def test_real_class_pages_render_offline_with_links_images_and_no_errors(browser, graded):
+def test_real_class_pages_render_offline_with_links_images_and_no_errors(browser, graded, klass):
     found = pages(graded)
-    assert len(found) == 1 + len(list(EXAMPLES.iterdir()))
+    assert len(found) == 1 + len(list(klass.iterdir()))
     for path in found:
         check_page(browser, path)
 
@@ -199,7 +215,7 @@ def test_screenshots_are_not_blank_and_the_readme_shows_the_summary(browser, gra
     browser.execute_script("document.querySelector('tr.failures details').open = true")
     image = screenshot(browser, height=1500)
     assert_not_blank(image)
-    target = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path / SCREENSHOT.name
+    target = SCREENSHOT if UPDATE_SCREENSHOT else tmp_path / SCREENSHOT.name
     image.save(target, optimize=True)
     assert SCREENSHOT.is_file(), "the README's screenshot: rerun with UPDATE_SCREENSHOT=1"
     assert_not_blank(Image.open(SCREENSHOT).convert("RGB"))

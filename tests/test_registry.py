@@ -19,12 +19,14 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder import notebooks
+from autograder.config import Settings
 from autograder.exercises import get, names as exercise_names, total_points
 from conftest import ROOT
 
@@ -143,9 +145,10 @@ class Kit:
         self.env = {**{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
                     "PYTHONPATH": str(root), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
-    def run(self, *args: str | Path, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-        return subprocess.run([str(a) for a in args], cwd=cwd or self.root, env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
+    def run(self, *args: str | Path, cwd: Path | None = None, timeout: float = 600,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([str(a) for a in args], cwd=cwd or self.root, env={**self.env, **(env or {})},
+                              capture_output=True, text=True, timeout=timeout)
 
     def autograder(self, *args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
         return self.run(sys.executable, "-m", "autograder", *args, cwd=cwd)
@@ -187,12 +190,44 @@ def filled(kit, tmp_path_factory) -> Path:
     return folder / f"{TOY}.ipynb"
 
 
+def autograde_in_nbgrader(kit: Kit, course: Path) -> list[subprocess.CompletedProcess]:
+    """The README's nbgrader steps in the copy: `autograder nbgrader-course`, `nbgrader
+    generate_assignment`, a student's notebook (the release filled in) submitted, `nbgrader
+    autograde`; each step's process, up to the first that fails."""
+    # The kernel's sandboxes get a user of their own: the other tests grade at the same time.
+    env = {"AUTOGRADER_SANDBOX_UID": str(Settings.from_environment().sandbox_uid + 1 + (os.getpid() + 750) % 1000)}
+    nbgrader = str(BIN / "nbgrader")
+    steps = [kit.autograder("nbgrader-course", course, "--course-id", "toy-test")]
+    if steps[-1].returncode == 0:
+        steps.append(kit.run(nbgrader, "generate_assignment", "rnn", cwd=course, env=env))
+    if steps[-1].returncode == 0:
+        release = course / "release" / "rnn" / f"{TOY}.ipynb"
+        submitted = course / "submitted" / "alice" / "rnn" / f"{TOY}.ipynb"
+        submitted.parent.mkdir(parents=True)
+        notebooks.write(notebooks.fill(notebooks.read(release), REFERENCE), submitted)
+        steps.append(kit.run(nbgrader, "autograde", "rnn", cwd=course, env=env))
+    return steps
+
+
+@pytest.fixture(scope="module")
+def toy_course(kit, tmp_path_factory):
+    """The nbgrader course of the copy, autograded in the background (about 1.5 minutes of nbgrader
+    processes, one at a time) while the other tests grade the toy with the kit's own commands:
+    (the course, its steps' processes)."""
+    course = tmp_path_factory.mktemp("toy-course") / "course"
+    with ThreadPoolExecutor(1) as background:
+        steps = background.submit(autograde_in_nbgrader, kit, course)
+        yield course, steps
+        steps.result()  # nothing of it outlives the module
+
+
 def whole_unit(kit: Kit) -> float:
     done = kit.run(sys.executable, "-c", "from autograder.exercises import total_points; print(total_points())")
     assert done.returncode == 0, done.stderr
     return float(done.stdout)
 
 
+@pytest.mark.usefixtures("toy_course")  # the first test of the copy starts nbgrader's grading of it
 def test_grade_grades_the_toy_and_a_folder_reports_the_whole_unit(kit, filled, tmp_path):
     folder = tmp_path / "submission"
     folder.mkdir()
@@ -224,23 +259,15 @@ def test_grade_all_grades_the_toy_for_every_student(kit, filled, tmp_path):
     assert all(float(rows["alice"][e]) == 0 for e in exercise_names())  # graded as not submitted
 
 
-def test_nbgrader_course_and_autograde_grade_the_toy(kit, filled, tmp_path):
-    course = tmp_path / "course"
-    done = kit.autograder("nbgrader-course", course, "--course-id", "toy-test")
+def test_nbgrader_course_and_autograde_grade_the_toy(toy_course):
+    course, started = toy_course
+    steps = started.result()
+    done = steps[0]
     assert done.returncode == 0, done.stderr
     source = json.loads((course / "source" / "rnn" / f"{TOY}.ipynb").read_text())
     grading = [c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == f"grade_{TOY}"]
     assert len(grading) == 1 and grading[0]["metadata"]["nbgrader"]["points"] == TOY_POINTS
-
-    nbgrader = str(BIN / "nbgrader")
-    done = kit.run(nbgrader, "generate_assignment", "rnn", cwd=course)
-    assert done.returncode == 0, done.stdout + done.stderr
-    release = course / "release" / "rnn" / f"{TOY}.ipynb"
-    submitted = course / "submitted" / "alice" / "rnn" / f"{TOY}.ipynb"
-    submitted.parent.mkdir(parents=True)
-    notebooks.write(notebooks.fill(notebooks.read(release), REFERENCE), submitted)
-    done = kit.run(nbgrader, "autograde", "rnn", cwd=course)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(steps) == 3 and all(done.returncode == 0 for done in steps), steps[-1].stdout + steps[-1].stderr
 
     from nbgrader.api import Gradebook
 
