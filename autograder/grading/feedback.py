@@ -27,11 +27,11 @@ from ..sandbox import wire
 from .results import TestResult
 from .student_code import Call
 
-# Replaying costs about what the student's calls cost (training, say): a replay is tried
-# only while it fits in what is left of this budget, per submission.
+# CPU seconds of replays per submission: a replay is tried only while it fits in what is left.
+# CPU time, not wall time, so that a busy machine names the same mistakes as an idle one.
 NAMING_BUDGET_S = 2.0
 RTOL, ATOL = 1e-5, 1e-6
-SECOND_SEED = 12345  # where a second replay of the reference starts torch's and NumPy's generators  # a replay on the trusted side may differ from the sandbox's run in the last bits
+SECOND_SEED = 12345  # where a second replay of the reference starts torch's and NumPy's generators
 
 
 class Outcome(NamedTuple):
@@ -53,6 +53,7 @@ class Mistakes:
         self._edits = {bug.name: self._edited(bug, definitions) for bug in self._bugs if bug.old in self._reference}
         self.reference_uses = uses([(1, self._reference)], exercise.functions)
         self.budget = NAMING_BUDGET_S
+        self._last_cost = 0.0  # CPU seconds of the last replay
 
     def new_submission(self) -> None:
         self.budget = NAMING_BUDGET_S
@@ -74,8 +75,8 @@ class Mistakes:
                       + [b for b in self._bugs if test not in b.must_fail and self._edits.get(b.name, set()) & ran])
         if not calls or not candidates:
             return []
-        cost = sum(c.seconds for c in calls)  # a replay runs what the student's calls ran
-        reference = self._spend(cost, lambda: self._replay("reference", self._reference, calls))
+        reference = self._spend(0.0, lambda: self._replay("reference", self._reference, calls))
+        cost = self._last_cost  # about what each replay of these calls costs
         again = self._spend(cost, lambda: self._replay("reference", self._reference, calls, reseed=True))
         # Modules' weights are compared only when the calls give the same weights every time (seeded).
         weights = again is not None and not outcomes_differ(again, reference, weights=True)
@@ -90,14 +91,15 @@ class Mistakes:
                 found.append(bug)
         return found
 
-    def _spend(self, cost: float, replay) -> list[Outcome] | None:
-        if cost > self.budget:
+    def _spend(self, estimate: float, replay) -> list[Outcome] | None:
+        if self.budget <= 0 or estimate > self.budget:
             return None
-        started = time.monotonic()
+        started = time.process_time()
         try:
             return replay()
         finally:
-            self.budget -= time.monotonic() - started
+            self._last_cost = time.process_time() - started
+            self.budget -= self._last_cost
 
     def _edited(self, bug: Bug, definitions: list[ast.FunctionDef | ast.ClassDef]) -> set[str]:
         """The reference's top-level functions and classes (`definitions`) that the bug's edit falls in."""
