@@ -2,7 +2,8 @@
 
 For one exercise, its catalogue's bugs (Bug.source()), its unusual-correct solutions
 (Exercise.unusual()) and its reference go through its graders exactly as grading does
-(grade_exercises: the sandbox, one pytest session for the whole batch). A bug is caught when it
+(grade_exercises: the sandbox, one pytest session for the whole batch; with --jobs N spread over
+grade-all's worker pool, a few per session, each grading still the same). A bug is caught when it
 loses points on every test its entry names; a correct solution that loses any point is a false
 failure. With seeds > 1 the correct ones are graded again with seed shifts 1 .. seeds-1 (the graders'
 `seed_shift` fixture): their false failures per shift are the flake rate. A catalogue entry that
@@ -252,11 +253,20 @@ class ParallelAudit:
         self.close(cancel=kind is not None)
 
 
+def gradings(exercise: Exercise, seeds: int = 1) -> int:
+    """How many gradings the exercise's audit makes."""
+    checked = checked_catalogue(exercise, set(points_in(exercise.graders)))
+    return sum(not error for _, error in checked) + seeds * (1 + len(exercise.unusual()))
+
+
 def audit_all(exercises: list[Exercise], jobs: int = 1, seeds: int = 1,
-           settings: Settings = Settings()) -> Iterator[ExerciseAudit]:
-    """Each exercise's audit, in order: with one job in this process (one zygote), else on a pool of jobs workers."""
-    if jobs > 1:
-        with ParallelAudit(jobs, settings) as auditor:
+              settings: Settings = Settings()) -> Iterator[ExerciseAudit]:
+    """Each exercise's audit, in order, on a pool of at most `jobs` workers, and no more than the
+    gradings fill pool batches (a worker's start costs a few seconds: torch and a zygote); with one
+    worker in this process, one session per exercise and shift."""
+    batches = -(-sum(gradings(e, seeds) for e in exercises) // settings.batch_size)
+    if min(jobs, batches) > 1:
+        with ParallelAudit(min(jobs, batches), settings) as auditor:
             yield from auditor.audit(exercises, seeds)
     else:
         with Zygote(settings=settings) as zygote:

@@ -66,8 +66,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="grade the reference and the unusual-correct solutions with N seed shifts "
                              "(0 .. N-1; default 1) and report the flake rate")
     parser.add_argument("--jobs", type=positive, default=os.cpu_count() or 1, metavar="N",
-                        help="grade on N parallel workers, each with its own warm sandbox (default: cores); "
-                             "1 grades in this process; the verdicts are the same")
+                        help="grade on up to N parallel workers, each with its own warm sandbox (default: "
+                             "cores; fewer for a small audit); 1 grades in this process; the verdicts are the same")
     parser.add_argument("--fail-under", type=fraction, metavar="SCORE",
                         help="exit with status 1 when an exercise's mutation score (caught / catalogued "
                              "bugs) is below SCORE, a fraction such as 0.95")
