@@ -1,7 +1,6 @@
 """Shared fixtures of the kit's own tests: one warm zygote for the session, and grading helpers."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
