@@ -2,7 +2,8 @@
 
 For one exercise, its catalogue's bugs (Bug.source()), its unusual-correct solutions
 (Exercise.unusual()) and its reference go through its graders exactly as grading does
-(grade_exercises: the sandbox, one pytest session for the whole batch). A bug is caught when it
+(grade_exercises: the sandbox, one pytest session for the whole batch; with --jobs N spread over
+grade-all's worker pool, a few per session, each grading still the same). A bug is caught when it
 loses points on every test its entry names; a correct solution that loses any point is a false
 failure. With seeds > 1 the correct ones are graded again with seed shifts 1 .. seeds-1 (the graders'
 `seed_shift` fixture): their false failures per shift are the flake rate. A catalogue entry that
@@ -14,8 +15,9 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 from .config import Settings
 from .exercises import Bug, Exercise, points_in
@@ -143,30 +145,133 @@ def judge_bug(bug: Bug, result: ExerciseResult) -> BugVerdict:
     return verdict
 
 
+@dataclass
+class AuditPlan:
+    """What one exercise's audit grades: its checkable bugs (their sources written to a folder) and its
+    correct solutions, at every seed shift."""
+    exercise: Exercise
+    seeds: int
+    bugs: list[Bug]
+    errors: list[str]                # per bug, its catalogue error ("" when it can be checked)
+    runnable: list[tuple[Bug, Path]]  # the checkable bugs, each with its source's file
+    correct: dict[str, Path]          # "reference" and the unusual-correct solutions
+
+    def sessions(self) -> list[tuple[int, list[Path]]]:
+        """(seed shift, the files graded at it): the bugs and correct solutions at 0, the correct ones
+        again at every other shift."""
+        bugs = [path for _, path in self.runnable]
+        return [(shift, (bugs if shift == 0 else []) + list(self.correct.values())) for shift in range(self.seeds)]
+
+    def judge(self, results: list[ExerciseResult], seconds: float) -> ExerciseAudit:
+        """The audit from the results of every file of sessions(), in that order."""
+        tests = set(points_in(self.exercise.graders))
+        judged = iter([judge_bug(bug, result) for (bug, _), result in zip(self.runnable, results)])
+        verdicts = [BugVerdict(bug.name, bug.why, list(bug.must_fail), error=error) if error else next(judged)
+                    for bug, error in zip(self.bugs, self.errors)]
+        correct = list(self.correct)
+        solutions = [CorrectVerdict(name, i // len(correct), lost_points(result, tests), list(result.problems))
+                     for i, (name, result) in enumerate(zip(correct * self.seeds, results[len(self.runnable):]))]
+        return ExerciseAudit(self.exercise.name, self.seeds, verdicts, solutions, round(seconds, 1))
+
+
+def plan_audit(exercise: Exercise, seeds: int, folder: Path) -> AuditPlan:
+    """The exercise's audit, its bugs' sources written to folder (which sandboxes must not see)."""
+    checked = checked_catalogue(exercise, set(points_in(exercise.graders)))
+    bugs, errors = [bug for bug, _ in checked], [error for _, error in checked]
+    runnable = [(bug, folder / f"{i:03d}_{re.sub(r'[^A-Za-z0-9_]', '_', bug.name)}.py")
+                for i, (bug, error) in enumerate(zip(bugs, errors)) if not error]
+    for bug, path in runnable:
+        path.write_text(bug.source(), encoding="utf-8")
+    correct = {"reference": exercise.reference, **{p.name: p for p in exercise.unusual()}}
+    return AuditPlan(exercise, seeds, bugs, errors, runnable, correct)
+
+
 def audit_exercise(exercise: Exercise, zygote: Zygote, seeds: int = 1,
                    settings: Settings = Settings()) -> ExerciseAudit:
-    """Grade the exercise's bugs, unusual-correct solutions and reference (one session per seed shift)."""
+    """Grade the exercise's bugs, unusual-correct solutions and reference in this process (one
+    session per seed shift)."""
     start = time.monotonic()
-    tests = set(points_in(exercise.graders))
-    checked = checked_catalogue(exercise, tests)
-    bugs, errors = [bug for bug, _ in checked], [error for _, error in checked]
-    correct = {"reference": exercise.reference, **{p.name: p for p in exercise.unusual()}}
     with tempfile.TemporaryDirectory(prefix=f"audit-{exercise.name}-") as folder:
-        runnable = [(bug, Path(folder) / f"{i:03d}_{re.sub(r'[^A-Za-z0-9_]', '_', bug.name)}.py")
-                    for i, (bug, error) in enumerate(zip(bugs, errors)) if not error]
-        for bug, path in runnable:
-            path.write_text(bug.source(), encoding="utf-8")
-        paths = [path for _, path in runnable] + list(correct.values())
-        results = grade_exercises(exercise.name, paths, zygote, extra_hide=[Path(folder)], settings=settings)
-        for shift in range(1, seeds):
-            results += grade_exercises(exercise.name, list(correct.values()), zygote, extra_hide=[Path(folder)],
-                                       settings=settings, seed_shift=shift)
-    judged = iter([judge_bug(bug, result) for (bug, _), result in zip(runnable, results)])
-    verdicts = [BugVerdict(bug.name, bug.why, list(bug.must_fail), error=error) if error else next(judged)
-                for bug, error in zip(bugs, errors)]
-    solutions = [CorrectVerdict(name, i // len(correct), lost_points(result, tests), list(result.problems))
-                 for i, (name, result) in enumerate(zip(list(correct) * seeds, results[len(runnable):]))]
-    return ExerciseAudit(exercise.name, seeds, verdicts, solutions, round(time.monotonic() - start, 1))
+        plan = plan_audit(exercise, seeds, Path(folder))
+        results = [result for shift, paths in plan.sessions() for result in grade_exercises(
+            exercise.name, paths, zygote, extra_hide=[Path(folder)], settings=settings, seed_shift=shift)]
+    return plan.judge(results, time.monotonic() - start)
+
+
+class ParallelAudit:
+    """Audits whose gradings are spread over grade-all's pool (batch/workers.py: a warm zygote and a
+    sandbox user per worker), a few per pytest session. Each grading is the one the sequential audit
+    makes, so the verdicts are the same; only the sessions are cut otherwise."""
+
+    def __init__(self, jobs: int, settings: Settings = Settings()):
+        from .batch.workers import WorkerPool
+
+        self._folder = tempfile.TemporaryDirectory(prefix="audit-")  # the bugs' sources: hidden from sandboxes
+        self._pool = WorkerPool(jobs, hide=[Path(self._folder.name)], settings=settings)
+        self._closed = False
+
+    def audit(self, exercises: list[Exercise], seeds: int = 1) -> Iterator[ExerciseAudit]:
+        """Every exercise's audit, in the order given, each as soon as it and those before it are
+        judged; its seconds: from the start until its last grading was in (the exercises share the workers)."""
+        from .batch.discover import Job
+
+        start = time.monotonic()
+        plans = [plan_audit(e, seeds, Path(tempfile.mkdtemp(prefix=f"{e.name}-", dir=self._folder.name)))
+                 for e in exercises]
+        jobs: dict[Job, tuple[int, int]] = {}  # each grading: its exercise's plan, its place in the plan's results
+        wanted = []  # per plan: how many gradings
+        for k, plan in enumerate(plans):
+            files = [(shift, path) for shift, paths in plan.sessions() for path in paths]
+            for n, (shift, path) in enumerate(files):
+                jobs[Job(f"{k:03d}/{n:04d}", plan.exercise.name, path, "", seed_shift=shift)] = k, n
+            wanted.append(len(files))
+        results: list[dict[int, ExerciseResult]] = [{} for _ in plans]
+        seconds = [0.0] * len(plans)
+        done = 0
+        for job, result in self._pool.grade(list(jobs)):
+            k, n = jobs[job]
+            if job in self._pool.failed:  # the pool gave up (its worker died twice): not graded, so not caught
+                result = replace(result, tests=[])
+            results[k][n] = result
+            if len(results[k]) == wanted[k]:
+                seconds[k] = time.monotonic() - start
+            while done < len(plans) and len(results[done]) == wanted[done]:
+                yield plans[done].judge([results[done][n] for n in range(wanted[done])], seconds[done])
+                done += 1
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers (once: closing again does nothing)."""
+        if not self._closed:
+            self._closed = True
+            self._pool.close(cancel)
+            self._folder.cleanup()
+
+    def __enter__(self) -> "ParallelAudit":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self.close(cancel=kind is not None)
+
+
+def gradings(exercise: Exercise, seeds: int = 1) -> int:
+    """How many gradings the exercise's audit makes."""
+    checked = checked_catalogue(exercise, set(points_in(exercise.graders)))
+    return sum(not error for _, error in checked) + seeds * (1 + len(exercise.unusual()))
+
+
+def audit_all(exercises: list[Exercise], jobs: int = 1, seeds: int = 1,
+              settings: Settings = Settings()) -> Iterator[ExerciseAudit]:
+    """Each exercise's audit, in order, on a pool of at most `jobs` workers, and no more than the
+    gradings fill pool batches (a worker's start costs a few seconds: torch and a zygote); with one
+    worker in this process, one session per exercise and shift."""
+    batches = -(-sum(gradings(e, seeds) for e in exercises) // settings.batch_size)
+    if min(jobs, batches) > 1:
+        with ParallelAudit(min(jobs, batches), settings) as auditor:
+            yield from auditor.audit(exercises, seeds)
+    else:
+        with Zygote(settings=settings) as zygote:
+            for exercise in exercises:
+                yield audit_exercise(exercise, zygote, seeds, settings)
 
 
 def failures(audit: ExerciseAudit, fail_under: float | None = None) -> list[str]:

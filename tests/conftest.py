@@ -1,7 +1,6 @@
 """Shared fixtures of the kit's own tests: one warm zygote for the session, and grading helpers."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
@@ -23,17 +22,31 @@ def zygote():
         yield z
 
 
-@pytest.fixture(scope="session")
-def audited(zygote):
-    """audited(exercise): its audit (every catalogued bug, unusual-correct solution and the reference
-    graded in one session, as `autograder audit` does), run once per test session and shared."""
-    from autograder.audit import audit_exercise
-    from autograder.exercises import get
+AUDIT_JOBS = 2  # the audit's workers (`autograder audit --jobs 2`): the CI machine's cores
 
-    @functools.cache
+
+@pytest.fixture(scope="session")
+def audited():
+    """audited(exercise): its audit (every catalogued bug, unusual-correct solution and the reference,
+    graded as `autograder audit --jobs 2` grades them), run once per test session and shared. The
+    pool's workers are started at the first audit and stopped once every exercise is audited."""
+    from autograder.audit import ParallelAudit
+    from autograder.exercises import get, names
+
+    found = {}
+    auditor: ParallelAudit | None = None
+
     def audit(exercise: str):
-        return audit_exercise(get(exercise), zygote)
-    return audit
+        nonlocal auditor
+        if exercise not in found:
+            auditor = auditor or ParallelAudit(AUDIT_JOBS)
+            [found[exercise]] = auditor.audit([get(exercise)])
+            if set(found) == set(names()):
+                auditor.close()
+        return found[exercise]
+    yield audit
+    if auditor is not None:
+        auditor.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.audit import catalogue_error, checked_catalogue
+from autograder.audit import audit_exercise, catalogue_error, checked_catalogue, summary
 from autograder.cli import parser
 from autograder.exercises import get, names, points_in
 from conftest import ROOT
@@ -39,7 +39,7 @@ def lines_of(done: subprocess.CompletedProcess) -> list[str]:
 
 def test_audit_of_one_exercise_end_to_end(tmp_path):
     out = tmp_path / "audit.json"
-    done = audit("--exercise", "rnn_shapes", "--seeds", "2", "--fail-under", "1", "--json", out)
+    done = audit("--exercise", "rnn_shapes", "--seeds", "2", "--fail-under", "1", "--json", out, "--jobs", "1")
     assert done.returncode == 0, done.stdout + done.stderr
     bugs, solutions = len(EXERCISE.bugs()), 1 + len(EXERCISE.unusual())
     lines = lines_of(done)
@@ -60,6 +60,23 @@ def test_audit_of_one_exercise_end_to_end(tmp_path):
         (name, shift) for name in ["reference", *(p.name for p in EXERCISE.unusual())] for shift in (0, 1))
     assert all(c["full_marks"] for c in exercise["correct"])
     assert exercise["flake"] == [{"seed_shift": s, "lost_points": 0, "graded": solutions} for s in (0, 1)]
+
+
+def without_seconds(audit) -> tuple[dict, list[str]]:
+    """The audit's JSON and printed summary, less the times it took."""
+    timeless = dataclasses.replace(audit, seconds=0.0)
+    return timeless.to_dict(), summary(timeless)
+
+
+def test_parallel_audit_equals_the_sequential_one(audited, zygote):
+    """The test fixture's audit (`audited`: two workers, several sessions) has the same verdicts,
+    messages, flake figures and order as one process grading one session (the seed shifts reaching
+    the workers: test_a_grader_flaky_over_seeds_shows_in_the_flake_rate)."""
+    parallel = audited(EXERCISE.name)
+    assert without_seconds(parallel) == without_seconds(audit_exercise(EXERCISE, zygote))
+    assert [b.name for b in parallel.bugs] == [b.name for b in EXERCISE.bugs()]
+    assert [c.name for c in parallel.correct] == ["reference", *(p.name for p in EXERCISE.unusual())]
+    assert all(b.caught and b.lost for b in parallel.bugs)
 
 
 # ---------------------------------------------------------------- edited kits (temp copies)
@@ -125,12 +142,13 @@ def test_a_correct_solution_losing_points_fails_the_audit(kit):
 
 
 def test_a_grader_flaky_over_seeds_shows_in_the_flake_rate(kit, tmp_path):
-    """The seed shift reaches the graders: a test that fails on every shift but 0 is a false failure there."""
+    """The seed shift reaches the graders (on two workers, each session at one shift): a test that fails
+    on every shift but 0 is a false failure there."""
     with open(graders_of(kit), "a", encoding="utf-8") as graders:
         graders.write('\n\n@points(1)\ndef test_only_seed_zero(student, seed_shift):\n'
                       '    assert seed_shift == 0, f"drew other inputs with seed shift {seed_shift}"\n')
     out = tmp_path / "audit.json"
-    done = audit("--exercise", "rnn_shapes", "--seeds", "3", "--json", out, kit=kit)
+    done = audit("--exercise", "rnn_shapes", "--seeds", "3", "--json", out, "--jobs", "2", kit=kit)
     assert done.returncode == 1, done.stdout + done.stderr
     lines = lines_of(done)
     assert ("flake rate: 4/6 gradings of correct code lost points "
@@ -181,7 +199,8 @@ def test_catalogue_errors_that_need_no_grading():
 # ---------------------------------------------------------------- the command line itself
 
 @pytest.mark.parametrize("args", [["--exercise", "no_such_exercise"], ["--fail-under", "1.5"],
-                                  ["--fail-under", "95%"], ["--seeds", "0"], ["--seeds", "two"]])
+                                  ["--fail-under", "95%"], ["--seeds", "0"], ["--seeds", "two"],
+                                  ["--jobs", "0"]])
 def test_misuse_exits_2(args, capsys):
     with pytest.raises(SystemExit) as exit:
         parser().parse_args(["audit", *args])
@@ -191,6 +210,8 @@ def test_misuse_exits_2(args, capsys):
 def test_every_option_has_help():
     command = parser()._subparsers._group_actions[0].choices["audit"]
     options = [a for a in command._actions if a.option_strings and a.dest != "help"]
-    assert {a.dest for a in options} == {"exercise", "seeds", "fail_under", "json"}
+    assert {a.dest for a in options} == {"exercise", "seeds", "jobs", "fail_under", "json"}
     assert all(a.help for a in options)
     assert next(a for a in options if a.dest == "exercise").choices == names()
+    assert "--jobs N" in command.format_help()
+    assert next(a for a in options if a.dest == "jobs").default == (os.cpu_count() or 1)  # as grade-all's

@@ -1,8 +1,9 @@
 """Every realistic bug loses points on the grader tests named for it.
 
 The verdicts come from one audit per exercise (autograder/audit.py, shared with
-test_unusual_solutions.py through the `audited` fixture): the whole catalogue graded in one
-session, as `autograder audit` and grade-all grade; one test per bug, so a failure names it.
+test_unusual_solutions.py and test_public_checks.py through the `audited` fixture): the whole
+catalogue graded in batches on two workers, as `autograder audit --jobs 2` and grade-all grade; one
+test per bug, so a failure names it.
 """
 from __future__ import annotations
 

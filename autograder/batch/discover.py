@@ -30,6 +30,7 @@ class Job:
     #                    student's folder, with what it holds; two equally good files), else ""
     note: str = ""     # what the gradebook says of a student not graded, e.g. "clash: alice/, alice_x.py"
     notes: tuple[str, ...] = ()  # told to the student beside the grades (another file that looked like it)
+    seed_shift: int = 0  # the graders' seed shift (the seed_shift fixture): `autograder audit --seeds`
 
 
 def _submitted_root(root: Path) -> Path | None:

@@ -57,7 +57,8 @@ def _grade(jobs: list[Job]) -> list[ExerciseResult]:
     from ..grading.run import grade_exercises
 
     return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide,
-                           root=jobs[0].root, refusals=[job.refusal for job in jobs], settings=_settings)
+                           root=jobs[0].root, refusals=[job.refusal for job in jobs], settings=_settings,
+                           seed_shift=jobs[0].seed_shift)
 
 
 def cost(job: Job) -> float:
@@ -67,11 +68,12 @@ def cost(job: Job) -> float:
 
 
 def batches(jobs: list[Job], size: int) -> list[list[Job]]:
-    """Jobs of one exercise, a few at a time: one pytest session grades a batch."""
-    ordered = sorted(jobs, key=lambda job: (cost(job), job.exercise, job.student))
+    """Jobs of one exercise and seed shift, a few at a time: one pytest session grades a batch."""
+    ordered = sorted(jobs, key=lambda job: (cost(job), job.exercise, job.seed_shift, job.student))
     chunks: list[list[Job]] = []
     for job in ordered:
-        if chunks and len(chunks[-1]) < size and chunks[-1][0].exercise == job.exercise:
+        if (chunks and len(chunks[-1]) < size and chunks[-1][0].exercise == job.exercise
+                and chunks[-1][0].seed_shift == job.seed_shift):
             chunks[-1].append(job)
         else:
             chunks.append([job])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,18 +32,15 @@ def positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..audit import audit_exercise, failures, summary
-    from ..sandbox.zygote import Zygote
+    from ..audit import audit_all, failures, summary
 
     exercises = [get_exercise(args.exercise)] if args.exercise else list(registry())
     start = time.monotonic()
     audits, problems = [], []
-    with Zygote(settings=args.settings) as zygote:
-        for exercise in exercises:
-            audit = audit_exercise(exercise, zygote, args.seeds, args.settings)
-            print("\n".join(summary(audit)), flush=True)
-            audits.append(audit)
-            problems += failures(audit, args.fail_under)
+    for audit in audit_all(exercises, args.jobs, args.seeds, args.settings):
+        print("\n".join(summary(audit)), flush=True)
+        audits.append(audit)
+        problems += failures(audit, args.fail_under)
     seconds = round(time.monotonic() - start, 1)
     caught, total = sum(a.caught for a in audits), sum(len(a.bugs) for a in audits)
     print(f"\naudit of {len(audits)} exercises: mutation score {caught}/{total}, "
@@ -67,6 +65,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--seeds", type=positive, default=1, metavar="N",
                         help="grade the reference and the unusual-correct solutions with N seed shifts "
                              "(0 .. N-1; default 1) and report the flake rate")
+    parser.add_argument("--jobs", type=positive, default=os.cpu_count() or 1, metavar="N",
+                        help="grade on up to N parallel workers, each with its own warm sandbox (default: "
+                             "cores; fewer for a small audit); 1 grades in this process; the verdicts are the same")
     parser.add_argument("--fail-under", type=fraction, metavar="SCORE",
                         help="exit with status 1 when an exercise's mutation score (caught / catalogued "
                              "bugs) is below SCORE, a fraction such as 0.95")
