@@ -38,16 +38,6 @@ NOT_NAMEABLE = {
     ("char_rnn", "never_seeds"): "its training starts from random weights on every call",
     ("char_rnn", "seeds_only_truthy"): "its training starts from random weights on every call",
     ("rnn_shapes", "make_rnn_cached"): "it returns the same module twice: identity, not a value",
-    ("char_rnn", "softmax_in_forward"): "its failing tests train for 100 epochs: beyond the naming budget",
-    ("char_rnn", "no_zero_grad"): "its failing tests train for 100 epochs: beyond the naming budget",
-    ("char_rnn", "sgd_instead_of_adam"): "its failing tests train for 100 epochs: beyond the naming budget",
-    ("char_rnn", "fixed_learning_rate"): "its failing tests train for 100 epochs: beyond the naming budget",
-    ("char_rnn", "zero_grad_once"): "its failing tests train for 100 epochs: beyond the naming budget",
-    ("char_rnn", "net_keeps_hidden_state"): "its failing tests train for 100 epochs: beyond the naming budget",
-    ("numpy_bptt", "dinputs_buffer_kept_on_the_function"): "the state it keeps lives on the sandbox's function",
-    ("numpy_bptt", "eps_ignored"): "numerical_gradient is called with functions that exist only in the sandbox",
-    ("numpy_bptt", "x_left_perturbed_when_f_raises"): "numerical_gradient is called with sandbox-only functions",
-    ("numpy_bptt", "x_not_put_back"): "numerical_gradient is called with sandbox-only functions",
 }
 
 
