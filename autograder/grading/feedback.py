@@ -51,6 +51,7 @@ class Mistakes:
         self._bugs = exercise.bugs()
         self._reference = exercise.reference.read_text(encoding="utf-8")
         self._code: dict[str, types.CodeType | None] = {}
+        self._tree = ast.parse(self._reference)
         self._edits = {bug.name: self._edited(bug) for bug in self._bugs if bug.old in self._reference}
         self.reference_uses = uses([(1, self._reference)], exercise.functions)
         self.budget = NAMING_BUDGET_S
@@ -105,7 +106,7 @@ class Mistakes:
         reference = self._reference
         start = reference.index(bug.old)
         lines = reference[:start].count("\n") + 1, reference[:start + len(bug.old)].count("\n") + 1
-        return {node.name for node in ast.parse(reference).body
+        return {node.name for node in self._tree.body
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef))
                 and node.lineno <= lines[1] and lines[0] <= node.end_lineno}
 

@@ -69,8 +69,8 @@ class GradingPlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         # A failure's message is read from its exception (failure_message); pytest's own report of
         # it, never shown, would re-parse the graders' source once per frame: about 0.15 s per
-        # failed test. Python's plain traceback text costs nothing of the kind.
-        config.option.tbstyle = "native"
+        # failed test. Its "value" form is only the exception's text.
+        config.option.tbstyle = "value"
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "student" in metafunc.fixturenames and len(self.submissions) > 1:
