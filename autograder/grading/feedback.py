@@ -12,13 +12,10 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
-import hashlib
 import io
-import json
 import math
 import time
 import types
-from collections import OrderedDict
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -112,21 +109,7 @@ class Mistakes:
 
     def _replay(self, key: str, source: str, calls: list[Call], reseed: bool = False) -> list[Outcome] | None:
         """Each call's outcome on a fresh module of `source` (None when the module does not load);
-        reseed: start torch's and NumPy's global generators elsewhere (code that seeds is unmoved).
-        The graders send every student the same inputs, so a replay is often one already made."""
-        digest = _inputs_digest(calls)
-        cached = (self.exercise.name, key, reseed, digest)
-        if digest is not None and cached in _REPLAYS:
-            _REPLAYS.move_to_end(cached)
-            return _REPLAYS[cached]
-        outcomes = self._run_replay(key, source, calls, reseed)
-        if digest is not None:
-            _REPLAYS[cached] = outcomes
-            if len(_REPLAYS) > REPLAYS_KEPT:
-                _REPLAYS.popitem(last=False)
-        return outcomes
-
-    def _run_replay(self, key: str, source: str, calls: list[Call], reseed: bool) -> list[Outcome] | None:
+        reseed: start torch's and NumPy's global generators elsewhere (code that seeds is unmoved)."""
         if key not in self._code:
             try:
                 self._code[key] = compile(source, f"<{self.exercise.name}: {key}>", "exec")
@@ -146,26 +129,6 @@ class Mistakes:
                 return None
             kept: dict[int, Any] = {}
             return [_outcome(module, kept, call) for call in calls]
-
-
-REPLAYS_KEPT = 512  # replays remembered per process (their outcomes are small: a char-RNN at most)
-_REPLAYS: "OrderedDict[tuple, list[Outcome] | None]" = OrderedDict()
-
-
-def _inputs_digest(calls: list[Call]) -> str | None:
-    """A digest of everything a replay's outcomes depend on besides its code: each call's target,
-    arguments (as the wire encodes them, arrays byte for byte), flags and kept handle; None when
-    some value has no exact encoding (two such values could not be told apart)."""
-    blobs: list[bytes] = []
-    doc = wire.encode([[c.target, list(c.args), c.kwargs, c.flags,
-                        c.value.id if isinstance(c.value, wire.Handle) else None] for c in calls], blobs)
-    text = json.dumps(doc)
-    if '"__unsupported__"' in text:
-        return None
-    digest = hashlib.sha256(text.encode())
-    for blob in blobs:
-        digest.update(len(blob).to_bytes(8, "big") + blob)
-    return digest.hexdigest()
 
 
 def said(bug: Bug) -> str:
