@@ -127,7 +127,7 @@ def main() -> None:
     print(f"load after the grading runs: {os.getloadavg()[0]:.2f}")
 
     kit_per = kit_s / args.students
-    print(f"class: {args.students} students x 3 notebooks (reference, realistic bugs, untouched stubs, hostile)")
+    print(f"class: {args.students} students x {len(exercise_names())} notebooks (reference, realistic bugs, untouched stubs, hostile)")
     print(f"{'':28}{'students':>9}{'total s':>9}{'s/student':>11}{'students/s':>12}{'peak MB':>9}")
     print(row("autograder grade-all", args.students, kit_s, kit_mem))
     if args.scheduler:

@@ -63,7 +63,10 @@ def replay(exercise: str, calls: list[Call]) -> tuple[float, float]:
         args = wire.decode(message["args"], blobs, resolve, build_modules=True)
         kwargs = wire.decode(message["kwargs"], blobs, resolve, build_modules=True)
         started, started_cpu = time.perf_counter(), time.process_time()
-        result = function if message.get("getattr") else function(*args, **kwargs)
+        try:
+            result = function if message.get("getattr") else function(*args, **kwargs)
+        except Exception:  # some graded calls must raise (e.g. an f that cannot be evaluated there)
+            result = None
         wall += time.perf_counter() - started
         cpu += time.process_time() - started_cpu
         if message.get("keep"):

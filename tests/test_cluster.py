@@ -21,7 +21,7 @@ from autograder.exercises import all_bugs
 
 BUGS = all_bugs()
 from conftest import ROOT, processes_of
-from test_grade_all import reference, write_student
+from test_grade_all import kill_zygotes_mid_run, reference, write_student, zygotes_under
 
 pytestmark = pytest.mark.slow  # real clusters and several class runs: about two minutes on 2 quiet cores
 
@@ -213,6 +213,24 @@ def test_a_worker_lost_mid_run_costs_nothing(two_workers, small_class, pool_run,
     while sandbox_users_processes() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert sandbox_users_processes() == []
+
+
+def test_a_worker_whose_zygote_is_killed_starts_another(two_workers, small_class, pool_run, tmp_path):
+    """Every worker's zygote killed mid-run: each worker starts a new one (a batch it was grading
+    fails and Dask runs it again), so no later task fails and the results are the pool's."""
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-m", "autograder", "grade-all", str(small_class), "-o", str(out),
+                            "--scheduler", two_workers.address], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, env=ENV, start_new_session=True)
+    try:
+        workers = [process.pid for process in two_workers.workers.values()]
+        killed = kill_zygotes_mid_run(run, out / "results", workers)
+        assert len(killed) == 2  # one per worker
+        _, err = run.communicate(timeout=300)
+    finally:
+        two_workers.kill(run)
+    assert run.returncode == 0, err
+    assert_same_results(out, pool_run)
 
 
 def test_a_worker_of_another_kit_is_refused_before_any_grading(cluster, small_class, tmp_path):

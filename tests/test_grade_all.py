@@ -123,6 +123,74 @@ def test_results_do_not_depend_on_jobs(clean_run, small_class, tmp_path):
         assert strip(one) == strip(two)
 
 
+def zygotes_under(pid: int) -> list[int]:
+    """The sandbox zygotes started below process `pid` (not the supervisors and sandboxes they fork,
+    which share their command line)."""
+    parents, commands = {}, {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            command = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if not fields.get("State", "").strip().startswith("Z"):
+            parents[int(status.parent.name)], commands[int(status.parent.name)] = int(fields["PPid"]), command
+
+    def below(p: int) -> bool:
+        while p > 1:
+            p = parents.get(p, 0)
+            if p == pid:
+                return True
+        return False
+
+    zygote = b"autograder.sandbox.zygote"
+    return sorted(p for p, command in commands.items()
+                  if zygote in command and zygote not in commands.get(parents[p], b"") and below(p))
+
+
+def kill_zygotes_mid_run(process: subprocess.Popen, results: Path, under: list[int]) -> list[int]:
+    """Once the first result is stored, SIGKILL every zygote below the `under` processes; the
+    zygotes killed (every worker is then mid-batch or about to start one)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not list(results.glob("*/*.json")):
+        assert process.poll() is None, "the run ended before any result was stored"
+        time.sleep(0.05)
+    killed = [z for pid in under for z in zygotes_under(pid)]
+    assert killed and process.poll() is None, "no zygote to kill mid-run"
+    for zygote in killed:
+        os.kill(zygote, signal.SIGKILL)
+    return killed
+
+
+def test_a_killed_zygote_is_restarted_and_costs_nothing(clean_run, small_class, tmp_path):
+    """A worker's zygote killed mid-run (e.g. by the OOM killer): the worker starts a new one, the
+    batch it was grading is graded again, and the run ends as a clean run."""
+    process = subprocess.Popen([sys.executable, "-m", "autograder", "grade-all", str(small_class), "-o",
+                                str(tmp_path), "--jobs", "2"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True, env=ENV)
+    try:
+        killed = kill_zygotes_mid_run(process, tmp_path / "results", [process.pid])
+        assert len(killed) == 2  # one per worker
+        deadline = time.monotonic() + 120  # each worker starts a zygote of its own again
+        while process.poll() is None and len(set(zygotes_under(process.pid)) - set(killed)) < 2:
+            assert time.monotonic() < deadline, "no zygote was started again"
+            time.sleep(0.1)
+        _, err = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 0, err
+    assert gradebook(tmp_path) == gradebook(clean_run)
+    for student in ("ada", "ben", "cy", "dee", "eve", "fay"):  # (naming a mistake has a wall-time budget)
+        strip = lambda out: [(e["name"], e["score"]) for e in
+                             json.loads((out / "students" / student / "results.json").read_text())["tests"]]
+        assert strip(tmp_path) == strip(clean_run), student
+    assert not (tmp_path / "summary.md").read_text().count("grader failure")
+    time.sleep(1)
+    assert sandbox_processes() == []
+
+
 def test_a_killed_batch_resumes_and_ends_as_a_clean_run(clean_run, small_class, tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "autograder", "grade-all", str(small_class), "-o",
                                 str(tmp_path), "--jobs", "2"], stdout=subprocess.DEVNULL,

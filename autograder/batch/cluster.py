@@ -25,6 +25,7 @@ from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_com
 
 from ..config import Settings
 from ..grading.results import ExerciseResult
+from ..sandbox.zygote import ZygoteDied
 from ..errors import UsageError
 from ..submitted_files import Refused, read_submitted
 from .discover import Job
@@ -137,8 +138,9 @@ def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str, str]]
             paths.append(path)
             refusals.append(refusal)
         hidden = [Path(tmp), *(Path(p) for p in hide if Path(p).exists())]
-        results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden, root=Path(tmp),
-                                  refusals=refusals, settings=plugin.settings)
+        with plugin.zygote.serving():  # restarted when dead; ZygoteDied (Dask retries) if it dies now
+            results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden, root=Path(tmp),
+                                      refusals=refusals, settings=plugin.settings)
     return json.dumps([result.to_dict() for result in results])
 
 
@@ -228,7 +230,7 @@ class DaskPool:
                 data = json.loads(future.result())
             except KitMismatch as error:
                 raise UsageError(str(error)) from None
-            except KilledWorker:
+            except (KilledWorker, ZygoteDied):
                 students = ", ".join(job.student for job in batch)
                 raise UsageError(f"the workers grading {batch[0].exercise} of {students} died again and "
                                  "again; the results decided so far are kept: run the same command "

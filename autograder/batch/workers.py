@@ -46,19 +46,23 @@ def _start_worker(hide: list[Path], slots: int, settings: dict) -> None:
     _zygote, _hide = Zygote(uid=_settings.sandbox_uid + 1 + (worker - 1) % slots, settings=_settings), hide
     # The zygote is started: the cap is this trusted process's own, so that processing a hostile
     # reply that asks for too much memory is a MemoryError for that submission, not an OOM kill.
+    # The soft limit only: a restarted zygote is started without it (Zygote._start).
     limit = _settings.worker_memory_bytes
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     _zygote.wait_ready()
 
 
 def _grade(jobs: list[Job]) -> list[ExerciseResult]:
+    """A batch's results; a zygote that died since the last batch is started again first, and one
+    that dies during it fails the batch (its jobs are retried)."""
     from ..grading.run import grade_exercises
 
-    return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide,
-                           root=jobs[0].root, refusals=[job.refusal for job in jobs], settings=_settings,
-                           seed_shift=jobs[0].seed_shift)
+    with _zygote.serving():
+        return grade_exercises(jobs[0].exercise, [job.path for job in jobs], _zygote, extra_hide=_hide,
+                               root=jobs[0].root, refusals=[job.refusal for job in jobs], settings=_settings,
+                               seed_shift=jobs[0].seed_shift)
 
 
 def cost(job: Job) -> float:

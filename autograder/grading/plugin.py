@@ -68,6 +68,12 @@ class GradingPlugin:
         # What the session decides about each submission (run.py names the file and the sandbox).
         self.results = [ExerciseResult(exercise=exercise, submission="") for _ in submissions]
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        # A failure's message is read from its exception (failure_message); pytest's own report of
+        # it, never shown, would re-parse the graders' source once per frame: about 0.15 s per
+        # failed test. Its "value" form is only the exception's text.
+        config.option.tbstyle = "value"
+
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "student" in metafunc.fixturenames and len(self.submissions) > 1:
             metafunc.parametrize("student", range(len(self.submissions)), indirect=True, scope="session")

@@ -8,8 +8,10 @@ wait status on a status pipe, and exits. Killing the sandboxed process ends its 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field, replace
+from typing import Iterator
 
 from .. import config
 from ..config import Settings
@@ -59,6 +62,10 @@ class SandboxSettings:
 
 # ------------------------------------------------------------------------ trusted side
 
+class ZygoteDied(RuntimeError):
+    """The zygote died while in use (e.g. killed): what its sandboxes did then is not to be trusted."""
+
+
 class Zygote:
     """The trusted side's handle on one zygote process."""
 
@@ -66,17 +73,30 @@ class Zygote:
         """uid: the sandbox user of this zygote's sandboxes (parallel workers each take their own);
         settings: its sandbox_namespaces is what isolation is tried."""
         self.uid = uid
+        self._namespaces = settings.sandbox_namespaces
+        # A restart starts from these (a worker caps its own memory once its zygote is started).
+        self._address_space = resource.getrlimit(resource.RLIMIT_AS)
+        self.restarts = 0
+        self._start()
+
+    def _start(self) -> None:
         self._control, theirs = socket.socketpair()
         # Its stderr goes to a file, not to ours: in a Jupyter kernel (nbgrader) any stderr output
         # would cost the grading cell its points.
         self._log = tempfile.TemporaryFile()
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), settings.sandbox_namespaces],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-            cwd="/", env={k: v for k, v in os.environ.items() if k in ZYGOTE_ENVIRONMENT},
-        )
+        ours = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, self._address_space)  # what the child inherits
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), self._namespaces],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+                cwd="/", env={k: v for k, v in os.environ.items() if k in ZYGOTE_ENVIRONMENT},
+            )
+        finally:
+            resource.setrlimit(resource.RLIMIT_AS, ours)
         theirs.close()
         self._ready: dict | None = None
+        self._lost = False
 
     def wait_ready(self) -> dict:
         """Blocks until the zygote has imported torch; returns what isolation it can give."""
@@ -93,6 +113,26 @@ class Zygote:
     def isolation(self) -> str:
         return self.wait_ready()["isolation"]
 
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator["Zygote"]:
+        """Use the zygote for a batch of gradings: a dead one (killed since the last batch, say) is
+        started again first, with the same isolation; ZygoteDied when it dies meanwhile, since the
+        results of the sandboxes it held (killed with it, or never spawned) are not the student's."""
+        if self._lost or not self.alive:
+            isolation = self.isolation if self._ready else None
+            self.close()
+            self._start()
+            self.restarts += 1
+            if isolation is not None and self.isolation != isolation:
+                raise ZygoteDied(f"the restarted sandbox zygote gives {self.isolation} isolation, not {isolation}")
+        yield self
+        if self._lost or not self.alive:
+            raise ZygoteDied("the sandbox zygote died while grading")
+
     def spawn(self, settings: SandboxSettings) -> tuple[socket.socket, int, int]:
         """A new sandbox: (request socket, read end of its output, read end of its status pipe)."""
         self.wait_ready()
@@ -106,6 +146,9 @@ class Zygote:
             socket.send_fds(self._control, [request], [theirs.fileno(), out_write, status_write])
             if self._control.recv(1) != b"+":
                 raise RuntimeError("the sandbox zygote refused to spawn")
+        except (OSError, RuntimeError) as error:
+            self._lost = True  # serving() fails the batch, whether or not the process is gone yet
+            raise ZygoteDied(f"the sandbox zygote could not spawn a sandbox ({error})") from None
         finally:
             theirs.close()
             os.close(out_write)
