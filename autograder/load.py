@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, notebooks
+from . import notebooks
 from .config import Settings
 from .exercises import get as get_exercise
 from .submitted_files import Refused, read_submitted

@@ -21,7 +21,7 @@ import copy
 import re
 from pathlib import Path
 
-from . import config, notebooks
+from . import notebooks
 from .exercises import get as get_exercise, names as exercise_names
 from .nbgrader_cell import BEGIN_HIDDEN, END_HIDDEN
 

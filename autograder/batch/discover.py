@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config
 from ..exercises import names as exercise_names
 from ..matching import ExerciseFile, defined_names, match_folder, named_exercise, recognised, split_student
 from ..submitted_files import SUFFIXES, digest, shown_name

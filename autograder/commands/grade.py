@@ -5,7 +5,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import config
 from ..exercises import names as exercise_names
 from ..errors import UsageError
 from ..matching import exercise_files

@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-from .. import config
 from ..exercises import names as exercise_names
 from ..batch.shard import Shard
 from ..errors import UsageError
