@@ -6,12 +6,17 @@ worker), after one warm-up grading. The machine may be shared: compare figures m
 Where the host allows it (root, cgroup v1) it also prints the CPU seconds of each grading, the
 sandboxes' included, which a busy machine inflates much less than the wall time.
 
-Usage: python bench/char_rnn_speed.py [--repeat 10] [--exercise char_rnn]
+With --against CHECKOUT (another checkout of the kit, e.g. `git worktree add ../base COMMIT`, with
+its own .venv from `make .venv/.setup-done`), a warm process of each checkout grades in turn, one
+grading at a time, so that both see the same machine; it prints both and their paired CPU ratio.
+
+Usage: python bench/char_rnn_speed.py [--repeat 10] [--exercise char_rnn] [--against CHECKOUT]
 """
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import time
 from pathlib import Path
 
@@ -29,11 +34,72 @@ def spread(name: str, values: list[float]) -> str:
             f"max {max(values):.3f} s")
 
 
+# One warm grading process of a checkout (run by its own Python, in it): grades on each input line.
+WORKER = """
+import sys, time, torch
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])  # this bench's folder, for cpu_account
+from autograder.grading.run import grade_exercise
+from autograder.sandbox.zygote import Zygote
+from cpu_account import CpuAccount
+torch.set_num_threads(1)
+account = CpuAccount("char-rnn-speed-" + Path.cwd().name)
+account.enter()
+path = Path("solutions") / (sys.argv[2] + ".py")
+try:
+    with Zygote() as zygote:
+        grade_exercise(sys.argv[2], path, zygote)
+        print("ready", flush=True)
+        for _ in sys.stdin:
+            started, cpu = time.perf_counter(), account.usage() or 0.0
+            result = grade_exercise(sys.argv[2], path, zygote)
+            assert result.score == result.max_score, result.score
+            print(time.perf_counter() - started, (account.usage() or 0.0) - cpu, flush=True)
+finally:
+    account.leave()
+    account.close()
+"""
+
+
+def quartiles(values: list[float]) -> str:
+    q1, median, q3 = statistics.quantiles(values)
+    return f"median {median:.3f} (quartiles {q1:.3f}-{q3:.3f})"
+
+
+def against(other: Path, exercise: str, repeat: int) -> None:
+    checkouts = {"this checkout": ROOT, str(other): other.resolve()}
+    workers = {name: subprocess.Popen([str(path / ".venv" / "bin" / "python"), "-c", WORKER, str(ROOT / "bench"),
+                                       exercise], cwd=path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for name, path in checkouts.items()}
+    for worker in workers.values():
+        assert worker.stdout.readline().strip() == "ready"
+    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in workers}
+    for i in range(repeat):
+        for name in (list(workers) if i % 2 == 0 else list(workers)[::-1]):  # neither always goes first
+            workers[name].stdin.write("grade\n")
+            workers[name].stdin.flush()
+            wall, cpu = map(float, workers[name].stdout.readline().split())
+            figures[name].append((wall, cpu))
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait()
+    for name, values in figures.items():
+        print(f"{name}: wall {quartiles([w for w, _ in values])}, CPU {quartiles([c for _, c in values])} s")
+    mine, theirs = figures.values()
+    print(f"CPU of this checkout over {other}, paired gradings: {quartiles([a[1] / b[1] for a, b in zip(mine, theirs)])}; "
+          f"ratio of the medians {statistics.median(c for _, c in mine) / statistics.median(c for _, c in theirs):.3f} "
+          f"(n={repeat}, load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--exercise", default="char_rnn")
+    parser.add_argument("--against", type=Path, help="another checkout of the kit to compare with")
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args.exercise, args.repeat)
+        return
     path = ROOT / "solutions" / f"{args.exercise}.py"
     torch.set_num_threads(1)  # as in the grade-all workers
     account = CpuAccount("char-rnn-speed")
