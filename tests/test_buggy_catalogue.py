@@ -32,11 +32,6 @@ def test_bug_loses_points_on_its_test(bug, audited):
 
 # Bugs whose results the feedback cannot recognise, and why (every other bug must be named).
 NOT_NAMEABLE = {
-    ("numpy_rnn", "ignores_seed"): "its weights are random on every call",
-    ("numpy_rnn", "seed_zero_is_no_seed"): "its weights are random on every call",
-    ("numpy_rnn", "seed_not_third_parameter"): "its weights are random on every call",
-    ("char_rnn", "never_seeds"): "its training starts from random weights on every call",
-    ("char_rnn", "seeds_only_truthy"): "its training starts from random weights on every call",
     ("rnn_shapes", "make_rnn_cached"): "it returns the same module twice: identity, not a value",
 }
 

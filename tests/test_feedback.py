@@ -37,6 +37,28 @@ def test_right_results_and_unknown_mistakes_are_not_named():
     assert mistakes.matching(CELL_TEST, [doubled]) == []
 
 
+SEED_TEST = "test_init_rnn_params_seed"
+
+
+def seeded_calls(weights) -> list[Call]:
+    """init_rnn_params(3, 4, seed=0) twice, returning weights(call number)."""
+    return [Call("init_rnn_params", (3, 4), {"seed": 0}, {}, value=weights(n)) for n in range(2)]
+
+
+def test_random_results_are_named_by_how_they_vary_not_by_their_numbers():
+    rng = np.random.default_rng(123)
+    fresh = seeded_calls(lambda n: (rng.normal(0, 0.3, (4, 3)), rng.normal(0, 0.3, (4, 4)), np.zeros(4)))
+    mistakes = Mistakes(NUMPY_RNN)
+    found = mistakes.matching(SEED_TEST, fresh)
+    assert "ignores_seed" in [b.name for b in found] and mistakes.only_alike
+    assert explanation(found, mistakes.only_alike).startswith("Your results vary as what")
+    # The same call answered alike (though wrongly), or randomly in another form: not that mistake.
+    same = reference.init_rnn_params(3, 4, seed=1)
+    assert "ignores_seed" not in [b.name for b in mistakes.matching(SEED_TEST, seeded_calls(lambda n: same))]
+    transposed = seeded_calls(lambda n: (rng.normal(0, 0.3, (3, 4)), rng.normal(0, 0.3, (4, 4)), np.zeros(4)))
+    assert mistakes.matching(SEED_TEST, transposed) == []
+
+
 def test_naming_never_fails_on_what_a_submission_returned():
     weird, _ = cell_call(lambda *args: {"not": object()})
     assert Mistakes(NUMPY_RNN).matching(CELL_TEST, [weird]) == []

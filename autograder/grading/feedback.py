@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import functools
 import io
 import math
 import time
@@ -54,6 +55,7 @@ class Mistakes:
         self.reference_uses = uses([(1, self._reference)], exercise.functions)
         self.budget = NAMING_BUDGET_S
         self._last_cost = 0.0  # CPU seconds of the last replay
+        self.only_alike = False  # the last matching() found random bugs that vary as the student's results do
 
     def new_submission(self) -> None:
         self.budget = NAMING_BUDGET_S
@@ -62,6 +64,7 @@ class Mistakes:
         """The catalogued mistakes whose results on the failed `test`'s calls are the student's, the
         likeliest first ([] when none fits, or when looking failed: naming is a courtesy, it must
         never cost a grade)."""
+        self.only_alike = False
         try:
             return self._matching(test, calls)
         except Exception:
@@ -80,16 +83,30 @@ class Mistakes:
         again = self._spend(cost, lambda: self._replay("reference", self._reference, calls, reseed=True))
         # Modules' weights are compared only when the calls give the same weights every time (seeded).
         weights = again is not None and not outcomes_differ(again, reference, weights=True)
-        found = []
+        # Pairs of calls the reference answers alike: where the student answers them differently,
+        # and every replay of a bug does too, the student's code may be as random as that bug's.
+        # Such a bug is recognised by the pattern (which of these pairs agree) and the form of
+        # every result, since its numbers are random.
+        pairs = _alike(calls, reference) if weights and reference is not None else []
+        random = any(not _same(calls[i].value, calls[j].value, True) for i, j in pairs)
+        found, alike = [], []
         for bug in candidates if reference is not None else ():
-            outcomes = self._spend(cost, lambda: self._replay(bug.name, self._reference.replace(bug.old, bug.new),
-                                                              calls))
+            source = self._reference.replace(bug.old, bug.new)
+            outcomes = self._spend(cost, lambda: self._replay(bug.name, source, calls))
             if outcomes is None and self.budget < cost:
                 break
-            if (outcomes is not None and all(_matches(c, o, weights) for c, o in zip(calls, outcomes))
-                    and outcomes_differ(outcomes, reference, weights)):
+            if outcomes is None or not outcomes_differ(outcomes, reference, weights):
+                continue
+            if all(_matches(c, o, weights) for c, o in zip(calls, outcomes)):
                 found.append(bug)
-        return found
+            elif (random and all(_matches(c, o, weights, form_only=True) for c, o in zip(calls, outcomes))
+                  and all(_same(calls[i].value, calls[j].value, True) == _same(outcomes[i].value, outcomes[j].value, True)
+                          for i, j in pairs)):
+                again = self._spend(cost, lambda: self._replay(bug.name, source, calls, reseed=True))
+                if again is not None and outcomes_differ(again, outcomes, weights=True):  # the bug is random
+                    alike.append(bug)
+        self.only_alike = not found and bool(alike)
+        return found or alike
 
     def _spend(self, estimate: float, replay) -> list[Outcome] | None:
         if self.budget <= 0 or estimate > self.budget:
@@ -137,12 +154,13 @@ def said(bug: Bug) -> str:
     return bug.says or bug.why
 
 
-def explanation(bugs: list[Bug]) -> str:
-    """The feedback line naming the mistakes (one, or the few that give the same results here)."""
+def explanation(bugs: list[Bug], alike: bool = False) -> str:
+    """The feedback line naming the mistakes (one, or the few that give the same results here);
+    alike: random mistakes, whose results vary where the student's do."""
+    gives = "vary as what" if alike else "are exactly what"
     if len(bugs) == 1:
-        return f"Your results are exactly what a known mistake gives: {said(bugs[0])}."
-    return ("Your results are exactly what one of these known mistakes gives: "
-            + "; or ".join(map(said, bugs[:3])) + ".")
+        return f"Your results {gives} a known mistake gives: {said(bugs[0])}."
+    return f"Your results {gives} one of these known mistakes gives: " + "; or ".join(map(said, bugs[:3])) + "."
 
 
 def outcomes_differ(outcomes: list[Outcome], reference: list[Outcome] | None, weights: bool = False) -> bool:
@@ -207,13 +225,34 @@ def _outcome(module: types.ModuleType, kept: dict[int, Any], call: Call) -> Any:
         return Outcome("raised", type(error).__name__)
 
 
-def _matches(call: Call, outcome: Outcome, weights: bool) -> bool:
+def _matches(call: Call, outcome: Outcome, weights: bool, form_only: bool = False) -> bool:
+    """Whether a replay's outcome is the student's (form_only: in form, whatever the numbers)."""
     if call.error:
         return outcome.kind == "raised" and f" raised {outcome.value}" in call.error
     if call.flags.get("keep"):
         return outcome.kind == "kept" and isinstance(call.value, wire.Handle) and call.value.type_name == outcome.value
-    return (outcome.kind == "value" and _same(call.value, outcome.value, weights)
-            and (call.returned_args is None or _same(call.returned_args, outcome.args, weights)))
+    same = _like if form_only else functools.partial(_same, weights=weights)
+    return (outcome.kind == "value" and same(call.value, outcome.value)
+            and (call.returned_args is None or same(call.returned_args, outcome.args)))
+
+
+def _alike(calls: list[Call], reference: list[Outcome]) -> list[tuple[int, int]]:
+    """The pairs of calls that returned values the reference's replay gives alike."""
+    values = [i for i, (c, o) in enumerate(zip(calls, reference)) if not c.error and o.kind == "value"]
+    return [(i, j) for n, i in enumerate(values) for j in values[n + 1:] if _same(reference[i].value, reference[j].value, True)]
+
+
+def _like(a: Any, b: Any) -> bool:
+    """The same form: types, shapes, dtypes, lengths and keys, whatever the numbers."""
+    if isinstance(a, (np.ndarray, torch.Tensor)) or isinstance(b, (np.ndarray, torch.Tensor)):
+        return type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype
+    if isinstance(a, wire.ModuleData) or isinstance(b, wire.ModuleData):
+        return _same(a, b, weights=False)
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_like(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return type(a) is type(b) and a.keys() == b.keys() and all(_like(a[k], b[k]) for k in a)
+    return type(a) is type(b)
 
 
 def _same(a: Any, b: Any, weights: bool = False) -> bool:

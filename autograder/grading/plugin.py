@@ -125,4 +125,4 @@ class GradingPlugin:
         for test, calls in sorted(failed, key=lambda entry: sum(call.seconds for call in entry[1])):
             bugs = self.mistakes.matching(test.name, calls)
             if bugs:
-                test.misconception, test.message = said(bugs[0]), f"{test.message}\n{explanation(bugs)}"
+                test.misconception, test.message = said(bugs[0]), f"{test.message}\n{explanation(bugs, self.mistakes.only_alike)}"
