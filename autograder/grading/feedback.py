@@ -55,39 +55,46 @@ class Mistakes:
         self.reference_uses = uses([(1, self._reference)], exercise.functions)
         self.budget = NAMING_BUDGET_S
         self._last_cost = 0.0  # CPU seconds of the last replay
+        self._references: dict[str, tuple] = {}  # per failed test: the reference's outcomes, a replay's cost, weights
         self.only_alike = False  # the last matching() found random bugs that vary as the student's results do
 
     def new_submission(self) -> None:
         self.budget = NAMING_BUDGET_S
+        self._references = {}
 
-    def matching(self, test: str, calls: list[Call]) -> list[Bug]:
+    def matching(self, test: str, calls: list[Call], likeliest: bool | None = None) -> list[Bug]:
         """The catalogued mistakes whose results on the failed `test`'s calls are the student's, the
         likeliest first ([] when none fits, or when looking failed: naming is a courtesy, it must
-        never cost a grade)."""
+        never cost a grade). likeliest: True tries only the mistakes declared to fail this test,
+        False only the others (a second pass), None all of them."""
         self.only_alike = False
         try:
-            return self._matching(test, calls)
+            return self._matching(test, calls, likeliest)
         except Exception:
             return []
 
-    def _matching(self, test: str, calls: list[Call]) -> list[Bug]:
+    def _matching(self, test: str, calls: list[Call], likeliest: bool | None) -> list[Bug]:
         calls = [c for c in calls if not c.error or " raised " in c.error]
         ran = {c.target for c in calls if isinstance(c.target, str)}
         ran |= {g for f in ran for g in self.reference_uses.get(f, ())}
-        candidates = ([b for b in self._bugs if test in b.must_fail]  # the likeliest first
-                      + [b for b in self._bugs if test not in b.must_fail and self._edits.get(b.name, set()) & ran])
+        declared = [b for b in self._bugs if test in b.must_fail]  # the likeliest
+        others = [b for b in self._bugs if test not in b.must_fail and self._edits.get(b.name, set()) & ran]
+        candidates = {True: declared, False: others, None: declared + others}[likeliest]
         if not calls or not candidates:
             return []
-        reference = self._spend(0.0, lambda: self._replay("reference", self._reference, calls))
-        cost = self._last_cost  # about what each replay of these calls costs
-        again = self._spend(cost, lambda: self._replay("reference", self._reference, calls, reseed=True))
-        # Modules' weights are compared only when the calls give the same weights every time (seeded).
-        weights = again is not None and not outcomes_differ(again, reference, weights=True)
+        if test not in self._references:  # both passes of a test replay the same reference
+            reference = self._spend(0.0, lambda: self._replay("reference", self._reference, calls))
+            cost = self._last_cost  # about what each replay of these calls costs
+            again = self._spend(cost, lambda: self._replay("reference", self._reference, calls, reseed=True))
+            # Modules' weights are compared only when the calls give the same weights every time (seeded).
+            self._references[test] = reference, cost, again is not None and not outcomes_differ(
+                again, reference, weights=True)
+        reference, cost, weights = self._references[test]
         # Pairs of calls the reference answers alike: where the student answers them differently,
         # and every replay of a bug does too, the student's code may be as random as that bug's.
         # Such a bug is recognised by the pattern (which of these pairs agree) and the form of
         # every result, since its numbers are random.
-        pairs = _alike(calls, reference) if weights and reference is not None else []
+        pairs = _alike(calls, reference) if reference is not None else []  # within one run: weights compare
         random = any(not _same(calls[i].value, calls[j].value, True) for i, j in pairs)
         found, alike = [], []
         for bug in candidates if reference is not None else ():
@@ -95,9 +102,10 @@ class Mistakes:
             outcomes = self._spend(cost, lambda: self._replay(bug.name, source, calls))
             if outcomes is None and self.budget < cost:
                 break
-            if outcomes is None or not outcomes_differ(outcomes, reference, weights):
+            if outcomes is None:
                 continue
-            if all(_matches(c, o, weights) for c, o in zip(calls, outcomes)):
+            if outcomes_differ(outcomes, reference, weights) and all(_matches(c, o, weights)
+                                                                     for c, o in zip(calls, outcomes)):
                 found.append(bug)
             elif (random and all(_matches(c, o, weights, form_only=True) for c, o in zip(calls, outcomes))
                   and all(_same(calls[i].value, calls[j].value, True) == _same(outcomes[i].value, outcomes[j].value, True)

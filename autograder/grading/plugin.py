@@ -120,9 +120,13 @@ class GradingPlugin:
                 self.to_name.setdefault(index, []).append((test, calls))
 
     def name_mistakes(self, failed: list[tuple[TestResult, list]]) -> None:
-        """The catalogued mistake behind each failed test, where its calls show one. The naming
-        budget goes to the cheapest tests first: a test of long trainings would use it all up."""
-        for test, calls in sorted(failed, key=lambda entry: sum(call.seconds for call in entry[1])):
-            bugs = self.mistakes.matching(test.name, calls)
-            if bugs:
-                test.misconception, test.message = said(bugs[0]), f"{test.message}\n{explanation(bugs, self.mistakes.only_alike)}"
+        """The catalogued mistake behind each failed test, where its calls show one, within the naming
+        budget: first the mistakes each test is declared to catch, then the others for the tests
+        still unnamed, the cheapest tests first in both passes (long trainings would use it all up)."""
+        failed = sorted(failed, key=lambda entry: sum(call.seconds for call in entry[1]))
+        for likeliest in (True, False):
+            for test, calls in failed:
+                bugs = [] if test.misconception else self.mistakes.matching(test.name, calls, likeliest)
+                if bugs:
+                    test.misconception = said(bugs[0])
+                    test.message = f"{test.message}\n{explanation(bugs, self.mistakes.only_alike)}"

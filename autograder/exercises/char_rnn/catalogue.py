@@ -32,7 +32,7 @@ BUGS = [
     Bug("uses_h_n", "states, _ = self.rnn(x)", "_, states = self.rnn(x)",
         ("test_net_forward_shape",), "uses the last state h_n instead of the state at every step"),
     Bug("softmax_in_forward", "return self.fc(states)", "return torch.softmax(self.fc(states), dim=-1)",
-        ("test_net_forward_uses_recurrence", "test_train_learns_apple"),
+        ("test_net_forward_uses_recurrence", "test_train_learns_apple", "test_train_loop_is_adam_on_mean_cross_entropy"),
         "returns probabilities, and CrossEntropyLoss applies softmax again"),
     Bug("decode_squeezes", "indices = logits.argmax(dim=-1)[0]",
         "indices = logits.squeeze().argmax(dim=-1)", ("test_decode_single_step",),
