@@ -457,7 +457,8 @@ def test_trusted_workers_memory_is_capped(tmp_path, monkeypatch):
     finally:
         pool.close()
     assert "limit" in result.data, result.problems
-    assert tuple(result.data["limit"]) == (Settings().worker_memory_bytes,) * 2
+    # The soft limit (what allocations meet); the hard one stays, so a restarted zygote can drop the cap.
+    assert result.data["limit"][0] == Settings().worker_memory_bytes
     assert result.data["mapped"] is False
 
 
