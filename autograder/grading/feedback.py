@@ -32,6 +32,7 @@ from .student_code import Call
 # CPU time, not wall time, so that a busy machine names the same mistakes as an idle one.
 NAMING_BUDGET_S = 2.0
 RTOL, ATOL = 1e-5, 1e-6
+MAX_PAIRED_CALLS = 40  # calls whose pairs are compared for random mistakes (780 pairs at most)
 SECOND_SEED = 12345  # where a second replay of the reference starts torch's and NumPy's generators
 
 
@@ -259,6 +260,7 @@ def _matches(call: Call, outcome: Outcome, weights: bool, form_only: bool = Fals
 def _alike(calls: list[Call], reference: list[Outcome]) -> list[tuple[int, int]]:
     """The pairs of calls that returned values the reference's replay gives alike."""
     values = [i for i, (c, o) in enumerate(zip(calls, reference)) if not c.error and o.kind == "value"]
+    values = values[:MAX_PAIRED_CALLS]  # the pairs grow as the square of the calls: bounded
     return [(i, j) for n, i in enumerate(values) for j in values[n + 1:] if _same(reference[i].value, reference[j].value, True)]
 
 
