@@ -31,7 +31,7 @@ from .student_code import Call
 # CPU seconds of replays per submission: a replay is tried only while it fits in what is left.
 # CPU time, not wall time, so that a busy machine names the same mistakes as an idle one.
 NAMING_BUDGET_S = 2.0
-RTOL, ATOL = 1e-5, 1e-6
+RTOL, ATOL = 1e-5, 1e-6  # a replay on the trusted side may differ from the sandbox's run in the last bits
 MAX_PAIRED_CALLS = 40  # calls whose pairs are compared for random mistakes (780 pairs at most)
 SECOND_SEED = 12345  # where a second replay of the reference starts torch's and NumPy's generators
 
