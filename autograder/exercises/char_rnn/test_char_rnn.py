@@ -539,13 +539,13 @@ def test_train_different_seeds_differ(student, seed_shift):
 def test_train_call_forms(student, shared):
     """train_char_rnn() uses the contract's defaults ('apple', 'pple!', 5, 0.1, 100, seed 0) and takes them
     positionally in that order"""
-    contract = ("apple", "pple!", 5, 0.1, 4, 0)  # 4 epochs, so that epochs swapped with hidden_size shows
+    keywords = {**CONTRACT, "epochs": 4}  # 4 epochs, so that epochs swapped with hidden_size shows
+    contract = tuple(keywords.values())  # in the contract's order
     try:
         positional = run_of(student.call("train_char_rnn", *contract), call_text(contract, {}), 4)
     except StudentCodeError as error:
         fail(f"{call_text(contract, {})}, the contract's arguments in its order, failed: {error}")
-    positional.kwargs = dict(zip(["input_str", "label_str", "hidden_size", "learning_rate", "epochs", "seed"],
-                                 contract))
+    positional.kwargs = keywords
     defaults = defaults_run(student, shared)
     judge_training((defaults.net, defaults.losses, defaults.prediction), *APPLE, 100, defaults.what)
     short = short_defaults_run(student, shared)
