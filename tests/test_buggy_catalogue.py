@@ -30,18 +30,9 @@ def test_bug_loses_points_on_its_test(bug, audited):
         assert message and "Traceback" not in message, (test, message)
 
 
-# Bugs the feedback does not name reliably, and why (every other bug must be named).
-NOT_NAMEABLE = {
-    ("char_rnn", "uses_h_n"): "all 15 training tests fail at once: the reference's replays of the long ones "
-                              "can use up the naming budget first (named when graded alone)",
-}
-
-
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: f"{b.exercise}-{b.name}")
 def test_bug_is_named_in_its_own_feedback(bug, audited):
     """The feedback recognises the mistake: some failure's message says it in plain words (#12)."""
-    if (bug.exercise, bug.name) in NOT_NAMEABLE:
-        pytest.skip(NOT_NAMEABLE[(bug.exercise, bug.name)])
     verdict = audited(bug.exercise).bug(bug.name)
     assert any(said(bug) in message for message in verdict.lost.values()), (
         f"no failure of {bug.name} names it ({said(bug)!r}); its messages: {verdict.lost}")

@@ -1,10 +1,16 @@
 """Feedback that names the cause: known mistakes (replayed from the catalogue) and root causes."""
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
+import pytest
 
 from autograder.exercises import get
-from autograder.grading.feedback import Mistakes, explanation, function_of, uses, with_root_causes
+from autograder.grading import feedback
+from autograder.grading.feedback import (CUT, NAMING_BUDGET_S, PATTERN, Mistakes, _OutOfTime, _stopped_after,
+                                         explanation, function_of, uses, with_root_causes)
 from autograder.grading.results import TestResult
 from autograder.grading.student_code import Call
 from solutions import numpy_rnn as reference
@@ -50,13 +56,62 @@ def test_random_results_are_named_by_how_they_vary_not_by_their_numbers():
     fresh = seeded_calls(lambda n: (rng.normal(0, 0.3, (4, 3)), rng.normal(0, 0.3, (4, 4)), np.zeros(4)))
     mistakes = Mistakes(NUMPY_RNN)
     found = mistakes.matching(SEED_TEST, fresh)
-    assert "ignores_seed" in [b.name for b in found] and mistakes.only_alike
-    assert explanation(found, mistakes.only_alike).startswith("Your results vary as what")
+    assert "ignores_seed" in [b.name for b in found] and mistakes.how == PATTERN
+    assert explanation(found, mistakes.how).startswith("Your results vary as what")
     # The same call answered alike (though wrongly), or randomly in another form: not that mistake.
     same = reference.init_rnn_params(3, 4, seed=1)
     assert "ignores_seed" not in [b.name for b in mistakes.matching(SEED_TEST, seeded_calls(lambda n: same))]
     transposed = seeded_calls(lambda n: (rng.normal(0, 0.3, (3, 4)), rng.normal(0, 0.3, (4, 4)), np.zeros(4)))
     assert mistakes.matching(SEED_TEST, transposed) == []
+
+
+def spin(seconds: float) -> None:
+    """Use `seconds` of this thread's CPU time in Python code."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_replay_is_stopped_at_its_allowance_in_any_thread_and_nothing_is_left_pending():
+    def stopped(outcome: list) -> None:
+        started = time.thread_time()
+        try:
+            with _stopped_after(0.05):
+                spin(2.0)
+        except _OutOfTime:
+            outcome.append(time.thread_time() - started)
+        spin(0.1)  # an exception raised too late would surface here
+        with _stopped_after(1.0):
+            spin(0.01)  # within its allowance: untouched
+        outcome.append("after")
+
+    for run in (lambda f: f(), lambda f: (t := threading.Thread(target=f), t.start(), t.join())):
+        outcome: list = []
+        run(lambda: stopped(outcome))
+        assert len(outcome) == 2 and outcome[1] == "after", outcome
+        assert 0.05 <= outcome[0] < 0.5, outcome
+
+
+def test_a_replay_past_its_allowance_is_cut_and_charged_what_it_used():
+    mistakes = Mistakes(NUMPY_RNN)
+    assert mistakes._spend(0.0, 0.05, lambda: spin(2.0)) == CUT
+    assert 0.05 <= NAMING_BUDGET_S - mistakes.budget < 0.5
+
+
+def test_a_later_submission_making_the_same_calls_reuses_the_replays_and_is_charged_the_same():
+    feedback._REPLAYS.clear()
+    call, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
+    mistakes = Mistakes(NUMPY_RNN)
+    first = mistakes.matching(CELL_TEST, [call])
+    replays, spent = dict(feedback._REPLAYS), NAMING_BUDGET_S - mistakes.budget
+    assert replays and spent > 0
+    mistakes.new_submission()
+    assert mistakes.matching(CELL_TEST, [call]) == first and feedback._REPLAYS == replays
+    assert NAMING_BUDGET_S - mistakes.budget == spent
+    other, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
+    other.args = tuple(a + 1 for a in other.args)  # other calls: replayed
+    mistakes.matching(CELL_TEST, [other])
+    assert len(feedback._REPLAYS) > len(replays)
 
 
 def test_naming_never_fails_on_what_a_submission_returned():

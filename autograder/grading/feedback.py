@@ -12,9 +12,13 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import ctypes
 import functools
+import hashlib
 import io
+import json
 import math
+import threading
 import time
 import types
 from typing import Any, NamedTuple
@@ -34,12 +38,34 @@ NAMING_BUDGET_S = 2.0
 RTOL, ATOL = 1e-5, 1e-6  # a replay on the trusted side may differ from the sandbox's run in the last bits
 MAX_PAIRED_CALLS = 40  # calls whose pairs are compared for random mistakes (780 pairs at most)
 SECOND_SEED = 12345  # where a second replay of the reference starts torch's and NumPy's generators
+# A replay stops once it has used this many times the CPU the student's calls took in the sandbox
+# (at least MIN_ALLOWANCE_S): the student's mistake costs about what their code did, and a long
+# training the student's code never ran (it raised at once) would use up the budget.
+ALLOWANCE_FACTOR, MIN_ALLOWANCE_S = 4.0, 0.1
+WATCH_INTERVAL_S = 0.005  # how often a replay's CPU time is looked at
 
 
 class Outcome(NamedTuple):
     kind: str           # "value", "kept" (an object left in the sandbox) or "raised"
     value: Any          # the value as sent, the kept object's type name, or the exception's type name
     args: Any = None    # the arguments after the call, when the grader asked for them
+
+
+class _OutOfTime(BaseException):
+    """A replay ran past its allowance (BaseException: the replayed code's `except Exception` lets it by)."""
+
+
+CUT = "cut"  # what _spend returns for a replay stopped at its allowance
+EXACT, FORM, PATTERN = "exact", "form", "pattern"
+GIVES = {EXACT: "are exactly what",  # every result, number for number
+         FORM: "have the form of what",  # where the reference's own numbers vary with the seed
+         PATTERN: "vary as what"}  # random results, agreeing and differing where the mistake's do
+
+
+# Replays already made in this process: (exercise, bug or "reference", reseeded, the calls' digest)
+# -> (outcomes or CUT, CPU seconds). A class's submissions fail the same tests with the same calls.
+_REPLAYS: dict[tuple, tuple[list[Outcome] | str, float]] = {}
+MAX_REMEMBERED_REPLAYS = 2000
 
 
 class Mistakes:
@@ -57,7 +83,7 @@ class Mistakes:
         self.budget = NAMING_BUDGET_S
         self._last_cost = 0.0  # CPU seconds of the last replay
         self._references: dict[str, tuple] = {}  # per failed test: the reference's outcomes, a replay's cost, weights
-        self.only_alike = False  # the last matching() found random bugs that vary as the student's results do
+        self.how = EXACT  # how the last matching() found its mistakes: a key of explanation()'s GIVES
 
     def new_submission(self) -> None:
         self.budget = NAMING_BUDGET_S
@@ -68,7 +94,7 @@ class Mistakes:
         likeliest first ([] when none fits, or when looking failed: naming is a courtesy, it must
         never cost a grade). likeliest: True tries only the mistakes declared to fail this test,
         False only the others (a second pass), None all of them."""
-        self.only_alike = False
+        self.how = EXACT
         try:
             return self._matching(test, calls, likeliest)
         except Exception:
@@ -84,46 +110,85 @@ class Mistakes:
         if not calls or not candidates:
             return []
         if test not in self._references:  # both passes of a test replay the same reference
-            reference = self._spend(0.0, lambda: self._replay("reference", self._reference, calls))
-            cost = self._last_cost  # about what each replay of these calls costs
-            again = self._spend(cost, lambda: self._replay("reference", self._reference, calls, reseed=True))
+            allowance = max(ALLOWANCE_FACTOR * sum(c.seconds for c in calls), MIN_ALLOWANCE_S)
+            reference = self._replayed("reference", self._reference, calls, 0.0, allowance)
+            cost = min(self._last_cost, allowance)  # about what each replay of these calls costs
+            again = None if reference in (None, CUT) else self._replayed(
+                "reference", self._reference, calls, cost, allowance, reseed=True)
+            varies = ([a.kind == b.kind == "value" and not _same(a.value, b.value, True)
+                       for a, b in zip(reference, again)] if again not in (None, CUT) else [False] * len(calls))
             # Modules' weights are compared only when the calls give the same weights every time (seeded).
-            self._references[test] = reference, cost, again is not None and not outcomes_differ(
-                again, reference, weights=True)
-        reference, cost, weights = self._references[test]
+            weights = again not in (None, CUT) and not outcomes_differ(again, reference, weights=True)
+            self._references[test] = reference, cost, allowance, weights, varies
+        reference, cost, allowance, weights, varies = self._references[test]
+        if reference is None:
+            return []
         # Pairs of calls the reference answers alike: where the student answers them differently,
         # and every replay of a bug does too, the student's code may be as random as that bug's.
         # Such a bug is recognised by the pattern (which of these pairs agree) and the form of
         # every result, since its numbers are random.
-        pairs = _alike(calls, reference) if reference is not None else []  # within one run: weights compare
+        pairs = _alike(calls, reference) if reference != CUT else []  # within one run: weights compare
         random = any(not _same(calls[i].value, calls[j].value, True) for i, j in pairs)
-        found, alike = [], []
-        for bug in candidates if reference is not None else ():
+        exact, form, alike = [], [], []
+        for bug in candidates:
             source = self._reference.replace(bug.old, bug.new)
-            outcomes = self._spend(cost, lambda: self._replay(bug.name, source, calls))
+            outcomes = self._replayed(bug.name, source, calls, cost, allowance)
             if outcomes is None and self.budget < cost:
                 break
-            if outcomes is None:
+            if outcomes in (None, CUT):  # CUT: it ran far longer than the student's code
                 continue
-            if outcomes_differ(outcomes, reference, weights) and all(_matches(c, o, weights)
-                                                                     for c, o in zip(calls, outcomes)):
-                found.append(bug)
+            if reference == CUT:  # the reference ran far longer: it cannot be what the bug did
+                if all(_matches(c, o, weights) for c, o in zip(calls, outcomes)):
+                    exact.append(bug)
+            elif outcomes_differ(outcomes, reference, weights) and all(_matches(c, o, weights)
+                                                                       for c, o in zip(calls, outcomes)):
+                exact.append(bug)
+            elif (any(varies) and outcomes_differ(outcomes, reference, weights, varies)
+                  and all(_matches(c, o, weights, form_only=v) for c, o, v in zip(calls, outcomes, varies))):
+                form.append(bug)  # the reference's results there vary with the seed: compared in form
             elif (random and all(_matches(c, o, weights, form_only=True) for c, o in zip(calls, outcomes))
                   and all(_same(calls[i].value, calls[j].value, True) == _same(outcomes[i].value, outcomes[j].value, True)
                           for i, j in pairs)):
-                again = self._spend(cost, lambda: self._replay(bug.name, source, calls, reseed=True))
-                if again is not None and outcomes_differ(again, outcomes, weights=True):  # the bug is random
+                again = self._replayed(bug.name, source, calls, cost, allowance, reseed=True)
+                if again not in (None, CUT) and outcomes_differ(again, outcomes, weights=True):  # the bug is random
                     alike.append(bug)
-        self.only_alike = not found and bool(alike)
-        return found or alike
+        self.how = EXACT if exact else FORM if form else PATTERN
+        return exact or form or alike
 
-    def _spend(self, estimate: float, replay) -> list[Outcome] | None:
+    def _replayed(self, key: str, source: str, calls: list[Call], estimate: float, allowance: float,
+                  reseed: bool = False) -> list[Outcome] | str | None:
+        """_replay within the budget and the allowance (see _spend), remembered for the process's
+        later submissions, whose tests make the same calls. A remembered replay is charged what it
+        cost when it ran, so naming decides as it would have by replaying again."""
+        memo = (self.exercise.name, key, reseed, _digest(calls))
+        outcomes, cost = _REPLAYS.get(memo, (None, 0.0))
+        if outcomes is None or (outcomes == CUT and cost < allowance):  # it would run further now
+            outcomes = self._spend(estimate, allowance, lambda: self._replay(key, source, calls, reseed))
+            if outcomes is not None:
+                _REPLAYS[memo] = outcomes, self._last_cost
+                while len(_REPLAYS) > MAX_REMEMBERED_REPLAYS:
+                    del _REPLAYS[next(iter(_REPLAYS))]  # the oldest
+            return outcomes
+        if self.budget <= 0 or estimate > self.budget:
+            return None
+        if outcomes != CUT and cost > allowance:  # it ran longer than this student's code would allow
+            outcomes, cost = CUT, allowance
+        self._last_cost = cost
+        self.budget -= cost
+        return outcomes
+
+    def _spend(self, estimate: float, allowance: float, replay) -> list[Outcome] | str | None:
+        """The replay's outcomes; None when the budget left is below `estimate` (or it does not
+        load), CUT when it ran past `allowance` CPU seconds."""
         if self.budget <= 0 or estimate > self.budget:
             return None
         _warm_up()
         started = time.process_time()
         try:
-            return replay()
+            with _stopped_after(min(allowance, self.budget)):
+                return replay()
+        except _OutOfTime:
+            return CUT
         finally:
             self._last_cost = time.process_time() - started
             self.budget -= self._last_cost
@@ -164,19 +229,56 @@ def said(bug: Bug) -> str:
     return bug.says or bug.why
 
 
-def explanation(bugs: list[Bug], alike: bool = False) -> str:
-    """The feedback line naming the mistakes (one, or the few that give the same results here);
-    alike: random mistakes, whose results vary where the student's do."""
-    gives = "vary as what" if alike else "are exactly what"
+def explanation(bugs: list[Bug], how: str = EXACT) -> str:
+    """The feedback line naming the mistakes (one, or the few that give the same results here),
+    found as `how` says (see GIVES)."""
     if len(bugs) == 1:
-        return f"Your results {gives} a known mistake gives: {said(bugs[0])}."
-    return f"Your results {gives} one of these known mistakes gives: " + "; or ".join(map(said, bugs[:3])) + "."
+        return f"Your results {GIVES[how]} a known mistake gives: {said(bugs[0])}."
+    return f"Your results {GIVES[how]} one of these known mistakes gives: " + "; or ".join(map(said, bugs[:3])) + "."
 
 
-def outcomes_differ(outcomes: list[Outcome], reference: list[Outcome] | None, weights: bool = False) -> bool:
-    return reference is None or any(a.kind != b.kind or not _same(a.value, b.value, weights)
-                                    or not _same(a.args, b.args, weights)
-                                    for a, b in zip(outcomes, reference))
+def outcomes_differ(outcomes: list[Outcome], reference: list[Outcome] | None, weights: bool = False,
+                    form_only: list[bool] | None = None) -> bool:
+    """form_only: per call, whether only the form of its results counts (they vary with the seed)."""
+    if reference is None:
+        return True
+    same = [_like if f else functools.partial(_same, weights=weights) for f in form_only or [False] * len(reference)]
+    return any(a.kind != b.kind or not s(a.value, b.value) or not s(a.args, b.args)
+               for a, b, s in zip(outcomes, reference, same))
+
+
+@contextlib.contextmanager
+def _stopped_after(seconds: float):
+    """Raise _OutOfTime in this thread once it has used `seconds` of CPU time. A watching thread
+    polls this thread's CPU clock and raises it asynchronously (as a signal would, but in any
+    thread: the pool's main thread and a Dask worker's task thread alike); nothing slows the code."""
+    target = threading.get_ident()
+    clock = time.pthread_getcpuclockid(target)
+    deadline = time.clock_gettime(clock) + seconds
+    done, lock = threading.Event(), threading.Lock()
+
+    def watch() -> None:
+        while not done.wait(WATCH_INTERVAL_S):
+            if time.clock_gettime(clock) > deadline:
+                with lock:
+                    if not done.is_set():
+                        _raise_in(target, _OutOfTime)
+                return
+
+    watcher = threading.Thread(target=watch, name="replay-allowance", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+            _raise_in(target, None)  # withdraws one raised but not yet delivered
+        watcher.join()
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                               None if exception is None else ctypes.py_object(exception))
 
 
 @functools.cache
@@ -200,6 +302,31 @@ def _isolated():
             yield
         finally:
             np.random.set_state(state)
+
+
+def _digest(calls: list[Call]) -> str:
+    """What a replay of `calls` depends on: each call's target, arguments and flags (handles by
+    their number within the submission), not what the student's code returned."""
+    digest = hashlib.sha256()
+    for call in calls:
+        blobs: list[bytes] = []
+        kept = _low(call.value.id) if call.flags.get("keep") and isinstance(call.value, wire.Handle) else None
+        document = wire.encode(_numbered([call.target, list(call.args), dict(call.kwargs), kept]), blobs)
+        digest.update(json.dumps([document, call.flags], sort_keys=True, default=repr).encode())
+        for blob in blobs:
+            digest.update(hashlib.sha256(blob).digest())
+    return digest.hexdigest()
+
+
+def _numbered(value: Any) -> Any:
+    """Handles by their number within the submission (their high bits count sandbox restarts)."""
+    if isinstance(value, wire.Handle):
+        return wire.Handle(_low(value.id), value.type_name)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_numbered(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _numbered(v) for k, v in value.items()}
+    return value
 
 
 def _low(handle_id: int) -> int:

@@ -129,4 +129,4 @@ class GradingPlugin:
                 bugs = [] if test.misconception else self.mistakes.matching(test.name, calls, likeliest)
                 if bugs:
                     test.misconception = said(bugs[0])
-                    test.message = f"{test.message}\n{explanation(bugs, self.mistakes.only_alike)}"
+                    test.message = f"{test.message}\n{explanation(bugs, self.mistakes.how)}"
