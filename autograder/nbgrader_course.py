@@ -84,13 +84,6 @@ class CourseError(Exception):
     """The kit's sources do not fit together (a stub without a reference, ...)."""
 
 
-# ------------------------------------------------------------------------------- points
-
-def exercise_points(exercise: str) -> float:
-    """The exercise's total points: the sum of its graders' @points(n) (the registry reads them)."""
-    return get_exercise(exercise).points
-
-
 # ------------------------------------------------------------------------------- solution cells
 
 def _function_nodes(tree: ast.AST) -> dict[str, ast.FunctionDef]:
@@ -223,7 +216,7 @@ def source_notebook(exercise: str, points: float | None = None) -> dict:
     """The nbgrader source notebook of one exercise, from assignments/ and solutions/."""
     release = notebooks.read(get_exercise(exercise).notebook)
     reference = get_exercise(exercise).reference.read_text()
-    points = exercise_points(exercise) if points is None else points
+    points = get_exercise(exercise).points if points is None else points
     notebook = copy.deepcopy(release)
     last_stub = None
     grading = None

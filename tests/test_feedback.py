@@ -103,15 +103,23 @@ def test_a_later_submission_making_the_same_calls_reuses_the_replays_and_is_char
     call, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
     mistakes = Mistakes(NUMPY_RNN)
     first = mistakes.matching(CELL_TEST, [call])
-    replays, spent = dict(feedback._REPLAYS), NAMING_BUDGET_S - mistakes.budget
+    replays, spent = dict(feedback._REPLAYS.replays), NAMING_BUDGET_S - mistakes.budget
     assert replays and spent > 0
     mistakes.new_submission()
-    assert mistakes.matching(CELL_TEST, [call]) == first and feedback._REPLAYS == replays
+    assert mistakes.matching(CELL_TEST, [call]) == first and feedback._REPLAYS.replays == replays
     assert NAMING_BUDGET_S - mistakes.budget == spent
     other, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
     other.args = tuple(a + 1 for a in other.args)  # other calls: replayed
     mistakes.matching(CELL_TEST, [other])
-    assert len(feedback._REPLAYS) > len(replays)
+    assert len(feedback._REPLAYS.replays) > len(replays)
+
+
+def test_remembered_replays_are_bounded_in_bytes(monkeypatch):
+    monkeypatch.setattr(feedback, "MAX_REMEMBERED_BYTES", 10 * 8000)
+    remembered = feedback._Remembered()
+    for n in range(30):
+        remembered.put(("numpy_rnn", "reference", False, str(n)), [feedback.Outcome("value", np.zeros(1000))], 0.1)
+    assert list(remembered.replays) == [("numpy_rnn", "reference", False, str(n)) for n in range(21, 30)]
 
 
 def test_naming_never_fails_on_what_a_submission_returned():

@@ -35,9 +35,9 @@ from autograder.config import Settings  # noqa: E402
 from autograder.exercises import names as exercise_names
 from autograder.commands import nbgrader_course as command  # noqa: E402
 from autograder.nbgrader_cell import without_hidden_tests  # noqa: E402
-from autograder.nbgrader_course import (BEGIN_SOLUTION, END_SOLUTION, exercise_points,  # noqa: E402
-                                        release_form)
+from autograder.nbgrader_course import BEGIN_SOLUTION, END_SOLUTION, release_form  # noqa: E402
 from autograder.exercises import all_bugs
+from autograder.exercises import get as get_exercise
 
 BUGS = all_bugs()
 from conftest import ASSIGNMENTS, SOLUTIONS  # noqa: E402
@@ -284,7 +284,7 @@ def test_release_holds_no_hidden_test_and_no_reference_code(course):
 
 def test_each_grading_cell_is_worth_its_graders_points(course, gradebook):
     for exercise in exercise_names():
-        points = exercise_points(exercise)
+        points = get_exercise(exercise).points
         cell = gradebook.find_grade_cell(f"grade_{exercise}", exercise, ASSIGNMENT)
         assert cell.max_score == points > 0
         assert gradebook.find_notebook(exercise, ASSIGNMENT).max_score == points
@@ -345,7 +345,7 @@ def test_export_has_one_row_per_student_with_the_cli_totals(course, cli_scores):
     for row in rows:
         total = sum(cli_scores[(row["student_id"], e)].score for e in exercise_names())
         assert float(row["score"]) == total, row
-        assert float(row["max_score"]) == sum(exercise_points(e) for e in exercise_names())
+        assert float(row["max_score"]) == sum(get_exercise(e).points for e in exercise_names())
 
 
 def test_feedback_for_every_student_shows_failed_tests_but_no_hidden_code(course, cli_scores):

@@ -97,6 +97,14 @@ def stop_reading():
 def spin():
     while True:
         pass
+
+def busy(seconds):
+    end = __import__("time").process_time() + seconds
+    while __import__("time").process_time() < end:
+        pass
+
+def idle(seconds):
+    __import__("time").sleep(seconds)
 '''
 
 
@@ -230,6 +238,15 @@ def test_a_sandbox_that_stops_reading_cannot_block_a_large_request(student, monk
     with pytest.raises(StudentCodeError, match="echo did not return within 2 s"):
         student.call("echo", np.zeros(4 * 2**20))
     assert time.monotonic() - started < 2.0 + 3.0
+
+
+def test_a_call_records_the_cpu_time_the_kernel_counted_not_the_wait(student):
+    """What naming a mistake may spend on replaying a call (grading/feedback.py) follows the CPU
+    the student's code used, which a busy machine does not inflate as it does wall time."""
+    student.call("busy", 0.3)
+    student.call("idle", 0.3)
+    busy, idle = student.calls[-2:]
+    assert 0.25 <= busy.seconds <= 0.45 and idle.seconds <= 0.05, (busy.seconds, idle.seconds)
 
 
 def _sandboxes_of(zygote) -> set[int]:

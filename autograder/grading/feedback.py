@@ -62,10 +62,34 @@ GIVES = {EXACT: "are exactly what",  # every result, number for number
          PATTERN: "vary as what"}  # random results, agreeing and differing where the mistake's do
 
 
-# Replays already made in this process: (exercise, bug or "reference", reseeded, the calls' digest)
-# -> (outcomes or CUT, CPU seconds). A class's submissions fail the same tests with the same calls.
-_REPLAYS: dict[tuple, tuple[list[Outcome] | str, float]] = {}
-MAX_REMEMBERED_REPLAYS = 2000
+MAX_REMEMBERED_BYTES = 64 << 20  # of replays remembered per process (the oldest go first)
+
+
+class _Remembered:
+    """Replays already made in this process: (exercise, bug or "reference", reseeded, the calls'
+    digest) -> (outcomes or CUT, CPU seconds). A class's submissions fail the same tests with the
+    same calls. Bounded in bytes: a submission's large arguments cannot grow it without end."""
+
+    def __init__(self) -> None:
+        self.replays: dict[tuple, tuple[list[Outcome] | str, float]] = {}
+        self._sizes: dict[tuple, int] = {}
+
+    def get(self, memo: tuple) -> tuple[list[Outcome] | str | None, float]:
+        return self.replays.get(memo, (None, 0.0))
+
+    def put(self, memo: tuple, outcomes: list[Outcome] | str, cost: float) -> None:
+        self.replays.pop(memo, None)
+        self.replays[memo], self._sizes[memo] = (outcomes, cost), _nbytes(outcomes)
+        while sum(self._sizes.values()) > MAX_REMEMBERED_BYTES:  # a few thousand entries at most
+            oldest = next(iter(self.replays))
+            del self.replays[oldest], self._sizes[oldest]
+
+    def clear(self) -> None:
+        self.replays.clear()
+        self._sizes.clear()
+
+
+_REPLAYS = _Remembered()
 
 
 class Mistakes:
@@ -161,13 +185,11 @@ class Mistakes:
         later submissions, whose tests make the same calls. A remembered replay is charged what it
         cost when it ran, so naming decides as it would have by replaying again."""
         memo = (self.exercise.name, key, reseed, _digest(calls))
-        outcomes, cost = _REPLAYS.get(memo, (None, 0.0))
+        outcomes, cost = _REPLAYS.get(memo)
         if outcomes is None or (outcomes == CUT and cost < allowance):  # it would run further now
             outcomes = self._spend(estimate, allowance, lambda: self._replay(key, source, calls, reseed))
             if outcomes is not None:
-                _REPLAYS[memo] = outcomes, self._last_cost
-                while len(_REPLAYS) > MAX_REMEMBERED_REPLAYS:
-                    del _REPLAYS[next(iter(_REPLAYS))]  # the oldest
+                _REPLAYS.put(memo, outcomes, self._last_cost)
             return outcomes
         if self.budget <= 0 or estimate > self.budget:
             return None
@@ -183,14 +205,14 @@ class Mistakes:
         if self.budget <= 0 or estimate > self.budget:
             return None
         _warm_up()
-        started = time.process_time()
+        started = time.thread_time()  # this thread only: a Dask worker's other threads do not count
         try:
             with _stopped_after(min(allowance, self.budget)):
                 return replay()
         except _OutOfTime:
             return CUT
         finally:
-            self._last_cost = time.process_time() - started
+            self._last_cost = time.thread_time() - started
             self.budget -= self._last_cost
 
     def _edited(self, bug: Bug, definitions: list[ast.FunctionDef | ast.ClassDef]) -> set[str]:
@@ -302,6 +324,21 @@ def _isolated():
             yield
         finally:
             np.random.set_state(state)
+
+
+def _nbytes(value: Any) -> int:
+    """About what `value` holds in memory (its arrays' bytes; 64 for anything else)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, torch.Tensor):
+        return value.element_size() * value.nelement()
+    if isinstance(value, wire.ModuleData):
+        return sum(map(_nbytes, value.state_dict().values())) + 64
+    if isinstance(value, (list, tuple)):
+        return sum(map(_nbytes, value)) + 64
+    if isinstance(value, dict):
+        return sum(_nbytes(k) + _nbytes(v) for k, v in value.items()) + 64
+    return 64
 
 
 def _digest(calls: list[Call]) -> str:

@@ -39,7 +39,7 @@ class Call:
     value: Any = None
     returned_args: list | None = None
     error: str = ""                # the student-facing message when the call failed
-    seconds: float = 0.0           # how long it took in the sandbox (what a replay may cost)
+    seconds: float = 0.0           # CPU seconds it used in the sandbox (what a replay may cost)
 
 
 MAX_LOGGED_CALLS = 200  # per test: enough for every grader; a loop in a grader cannot grow it without end
@@ -153,7 +153,7 @@ class StudentCode:
         message = {"op": "call", "target": target, "args": wire.encode(list(args), blobs),
                    "kwargs": wire.encode(dict(kwargs), blobs), **flags}
         timeout = self.timeouts.get(function, self.settings.call_timeout_s)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), process.cpu_seconds()
         try:
             allowed = min(timeout, self._budget_left())
             reply, reply_blobs = process.request(message, blobs, timeout=allowed)
@@ -168,7 +168,8 @@ class StudentCode:
             raise StudentCodeError(why) from None
         finally:
             self._spent += time.monotonic() - started
-        call = Call(target, args, kwargs, flags, seconds=time.monotonic() - started)
+        # CPU, not wall time: a busy machine must not change which mistakes are named (feedback.py)
+        call = Call(target, args, kwargs, flags, seconds=max(0.0, process.cpu_seconds() - cpu))
         if len(self.calls) < MAX_LOGGED_CALLS:
             self.calls.append(call)
         if not reply.get("ok"):

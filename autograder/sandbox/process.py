@@ -80,6 +80,16 @@ class SandboxProcess:
             raise SandboxFailure("died", "could not be started")
         return status[1]
 
+    def cpu_seconds(self) -> float:
+        """The CPU time the process has used (user and system, all its threads), as the kernel
+        counts it (in clock ticks); 0.0 once it is gone."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()  # after the command name, which may hold spaces
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
     def request(self, message: dict, blobs: list[bytes] = (), timeout: float = Settings.call_timeout_s,
                 on_progress: Callable[[dict], None] | None = None) -> tuple[dict, list[bytes]]:
         """Send one request and wait for its reply; raises SandboxFailure (and kills) otherwise."""
