@@ -95,7 +95,8 @@ def scaling(per_student: float, per_task: float, students: int = 10_000) -> list
     lines = [f"estimate for {students:,} students ({per_student:.2f} worker-s per student, "
              f"{per_task * 1000:.1f} ms per task):", f"{'workers':>9}{'tasks':>8}{'minutes':>9}"]
     for workers in (2, 8, 32, 128, 512):
-        tasks = -(-students * 3 // batch_size(students * 3, workers))
+        notebooks = students * len(exercise_names())
+        tasks = -(-notebooks // batch_size(notebooks, workers))
         minutes = (students * per_student / workers + tasks * per_task) / 60
         lines.append(f"{workers:>9}{tasks:>8}{minutes:>9.1f}")
     return lines
