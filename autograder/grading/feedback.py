@@ -207,7 +207,8 @@ class Mistakes:
         _warm_up()
         started = time.thread_time()  # this thread only: a Dask worker's other threads do not count
         try:
-            with _stopped_after(min(allowance, self.budget)):
+            # The grader's state is put back outside the allowance, so a stop cannot interrupt that.
+            with _isolated(), _stopped_after(min(allowance, self.budget)):
                 return replay()
         except _OutOfTime:
             return CUT
@@ -224,7 +225,8 @@ class Mistakes:
 
     def _replay(self, key: str, source: str, calls: list[Call], reseed: bool = False) -> list[Outcome] | None:
         """Each call's outcome on a fresh module of `source` (None when the module does not load);
-        reseed: start torch's and NumPy's global generators elsewhere (code that seeds is unmoved)."""
+        reseed: start torch's and NumPy's global generators elsewhere (code that seeds is unmoved).
+        Run only within _spend, which puts the generators back."""
         if key not in self._code:
             try:
                 self._code[key] = compile(source, f"<{self.exercise.name}: {key}>", "exec")
@@ -234,16 +236,15 @@ class Mistakes:
         if code is None:
             return None
         module = types.ModuleType(f"mistake_{key}")
-        with _isolated():
-            if reseed:
-                torch.manual_seed(SECOND_SEED)
-                np.random.seed(SECOND_SEED)
-            try:
-                exec(code, module.__dict__)
-            except Exception:
-                return None
-            kept: dict[int, Any] = {}
-            return [_outcome(module, kept, call) for call in calls]
+        if reseed:
+            torch.manual_seed(SECOND_SEED)
+            np.random.seed(SECOND_SEED)
+        try:
+            exec(code, module.__dict__)
+        except Exception:
+            return None
+        kept: dict[int, Any] = {}
+        return [_outcome(module, kept, call) for call in calls]
 
 
 def said(bug: Bug) -> str:
