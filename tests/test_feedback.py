@@ -118,8 +118,8 @@ def test_remembered_replays_are_bounded_in_bytes(monkeypatch):
     monkeypatch.setattr(feedback, "MAX_REMEMBERED_BYTES", 10 * 8000)
     remembered = feedback._Remembered()
     for n in range(30):
-        remembered.put(("numpy_rnn", "reference", False, str(n)), [feedback.Outcome("value", np.zeros(1000))], 0.1)
-    assert list(remembered.replays) == [("numpy_rnn", "reference", False, str(n)) for n in range(21, 30)]
+        remembered.put(("code", False, str(n)), [feedback.Outcome("value", np.zeros(1000))], 0.1)
+    assert list(remembered.replays) == [("code", False, str(n)) for n in range(21, 30)]
 
 
 def test_naming_never_fails_on_what_a_submission_returned():

@@ -66,7 +66,7 @@ MAX_REMEMBERED_BYTES = 64 << 20  # of replays remembered per process (the oldest
 
 
 class _Remembered:
-    """Replays already made in this process: (exercise, bug or "reference", reseeded, the calls'
+    """Replays already made in this process: (the replayed code's digest, reseeded, the calls'
     digest) -> (outcomes or CUT, CPU seconds). A class's submissions fail the same tests with the
     same calls. Bounded in bytes: a submission's large arguments cannot grow it without end."""
 
@@ -184,7 +184,7 @@ class Mistakes:
         """_replay within the budget and the allowance (see _spend), remembered for the process's
         later submissions, whose tests make the same calls. A remembered replay is charged what it
         cost when it ran, so naming decides as it would have by replaying again."""
-        memo = (self.exercise.name, key, reseed, _digest(calls))
+        memo = (_text_digest(source), reseed, _digest(calls))
         outcomes, cost = _REPLAYS.get(memo)
         if outcomes is None or (outcomes == CUT and cost < allowance):  # it would run further now
             outcomes = self._spend(estimate, allowance, lambda: self._replay(key, source, calls, reseed))
@@ -340,6 +340,11 @@ def _nbytes(value: Any) -> int:
     if isinstance(value, dict):
         return sum(_nbytes(k) + _nbytes(v) for k, v in value.items()) + 64
     return 64
+
+
+@functools.lru_cache(maxsize=256)
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _digest(calls: list[Call]) -> str:
