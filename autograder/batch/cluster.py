@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
+import dask
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from ..config import Settings
@@ -72,6 +73,13 @@ def _claim_uid(settings: Settings) -> tuple[int, int]:
         except BlockingIOError:
             os.close(fd)
     raise RuntimeError(f"more than {settings.max_workers_per_host} autograder workers on this host")
+
+
+# A local cluster has no dashboard, so what only feeds one is polled rarely: every process's
+# event-loop health check (20 ms by default) and the system monitor (500 ms). Measured on a
+# 40-student class, the two workers' event loops used 13.5 CPU-s with the defaults, 9.3 with these.
+LOCAL_CLUSTER_CONFIG = {"distributed.admin.tick.interval": "1s",
+                        "distributed.admin.system-monitor.interval": "5s"}
 
 
 class ZygotePlugin(WorkerPlugin):
@@ -171,9 +179,10 @@ class DaskPool:
         self.client = None
         try:
             if scheduler == "local":
-                self._cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                                             host="127.0.0.1", dashboard_address=None,
-                                             silence_logs=logging.ERROR)
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):  # its workers start with this configuration
+                    self._cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                                                 host="127.0.0.1", dashboard_address=None,
+                                                 silence_logs=logging.ERROR)
             self.client = Client(self._cluster or scheduler, timeout=settings.cluster_wait_s)
             self.client.wait_for_workers(1, timeout=settings.cluster_wait_s)
         except (OSError, TimeoutError) as error:
