@@ -73,20 +73,25 @@ class _Remembered:
     def __init__(self) -> None:
         self.replays: dict[tuple, tuple[list[Outcome] | str, float]] = {}
         self._sizes: dict[tuple, int] = {}
+        self._bytes = 0  # the sum of _sizes
 
     def get(self, memo: tuple) -> tuple[list[Outcome] | str | None, float]:
         return self.replays.get(memo, (None, 0.0))
 
     def put(self, memo: tuple, outcomes: list[Outcome] | str, cost: float) -> None:
         self.replays.pop(memo, None)
+        self._bytes -= self._sizes.pop(memo, 0)
         self.replays[memo], self._sizes[memo] = (outcomes, cost), _nbytes(outcomes)
-        while sum(self._sizes.values()) > MAX_REMEMBERED_BYTES:  # a few thousand entries at most
+        self._bytes += self._sizes[memo]
+        while self._bytes > MAX_REMEMBERED_BYTES:
             oldest = next(iter(self.replays))
-            del self.replays[oldest], self._sizes[oldest]
+            del self.replays[oldest]
+            self._bytes -= self._sizes.pop(oldest)
 
     def clear(self) -> None:
         self.replays.clear()
         self._sizes.clear()
+        self._bytes = 0
 
 
 _REPLAYS = _Remembered()
@@ -106,7 +111,9 @@ class Mistakes:
         self.reference_uses = uses([(1, self._reference)], exercise.functions)
         self.budget = NAMING_BUDGET_S
         self._last_cost = 0.0  # CPU seconds of the last replay
-        self._references: dict[str, tuple] = {}  # per failed test: the reference's outcomes, a replay's cost, weights
+        # per failed test: the reference's outcomes, a replay's cost and allowance, whether weights
+        # compare, which calls vary with the seed
+        self._references: dict[str, tuple] = {}
         self.how = EXACT  # how the last matching() found its mistakes: a key of explanation()'s GIVES
 
     def new_submission(self) -> None:
