@@ -11,15 +11,18 @@ $(SETUP): pyproject.toml
 	@echo "This takes about 2-3 minutes on a fresh machine and prints little while pip works."
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci,cluster,browser]'
+	$(VENV)/bin/pip install --quiet -e '.[nbgrader,reports,ci,cluster,browser,test]'
 	touch $(SETUP)
 
 # Grades the bundled example class (reference, untouched stubs, realistic bugs) into out/demo.
 demo: $(SETUP)
 	$(VENV)/bin/autograder grade-all examples/submissions -o out/demo
 
+# The suite on TEST_JOBS pytest workers: the CI machine's two cores, which one run alone leaves half idle.
+TEST_JOBS ?= 2
+
 test: $(SETUP)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n $(TEST_JOBS) --dist loadgroup
 
 # The nbgrader course of the unit in course/, built from assignments/, solutions/ and the graders
 # (see "Grading with nbgrader" in the README). Rebuilding rewrites only course/source/ and the config.

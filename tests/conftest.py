@@ -1,6 +1,7 @@
 """Shared fixtures of the kit's own tests: one warm zygote for the session, and grading helpers."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,20 @@ from autograder.grading.run import grade_exercise
 from autograder.sandbox.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Under `pytest -n N` (make test), each worker's sandboxes run as users of their own: the session's
+# zygote and the modules' own users (offsets of up to about 12,000) start from the environment's
+# sandbox user, so workers 20,000 apart never count or limit each other's processes.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ["AUTOGRADER_SANDBOX_UID"] = str(
+        Settings.from_environment().sandbox_uid + 20_000 * (1 + int(os.environ["PYTEST_XDIST_WORKER"][2:])))
 SOLUTIONS = config.SOLUTIONS_DIR
 ASSIGNMENTS = config.RELEASE_DIR
 
 
 @pytest.fixture(scope="session")
 def zygote():
-    with Zygote() as z:
+    with Zygote(uid=Settings.from_environment().sandbox_uid) as z:
         yield z
 
 
@@ -111,3 +119,16 @@ def example_scores(zygote, tmp_path_factory):
             found[exercise.name] = cache[bug.name] if bug is not None else get(exercise.name).points
         return found
     return scores
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    """For `pytest -n 2 --dist loadgroup` (make test): a module runs whole on one worker (its
+    module fixtures are built once), the modules that share the `audited` fixture on the same one
+    (the audit runs once), and modules marked slow are handed out first so none is left for last."""
+    audit_users = {item.module.__name__ for item in items if "audited" in getattr(item, "fixturenames", ())}
+    for item in items:
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("audited" if module in audit_users else module))
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module.__name__ not in slow)  # stable: each module's order kept

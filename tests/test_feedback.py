@@ -1,6 +1,9 @@
 """Feedback that names the cause: known mistakes (replayed from the catalogue) and root causes."""
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -90,6 +93,36 @@ def test_a_replay_is_stopped_at_its_allowance_in_any_thread_and_nothing_is_left_
         run(lambda: stopped(outcome))
         assert len(outcome) == 2 and outcome[1] == "after", outcome
         assert 0.05 <= outcome[0] < 0.5, outcome
+
+
+def test_stopping_replays_never_hangs_under_a_tracer_or_profiler():
+    """A debugger, coverage or cProfile may run the graders: stops (and replays that end in time)
+    must still end. Withdrawing an undelivered stop left CPython's eval breaker set, which spun forever
+    under a tracer; each run is a fresh interpreter, bounded by a timeout."""
+    script = textwrap.dedent("""
+        import cProfile, sys, time
+        from autograder.grading.feedback import _OutOfTime, _stopped_after
+        def spin(seconds):
+            end = time.thread_time() + seconds
+            while time.thread_time() < end:
+                pass
+        if sys.argv[1] == "trace":
+            sys.settrace(lambda *args: None)
+        else:
+            cProfile.Profile().enable()
+        stopped = 0
+        for i in range(30):
+            try:
+                with _stopped_after(0.02 if i % 2 else 1.0):
+                    spin(0.1)
+            except _OutOfTime:
+                stopped += 1
+        print(stopped)
+    """)
+    for tool in ("trace", "profile"):
+        done = subprocess.run([sys.executable, "-c", script, tool], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert int(done.stdout) == 15, done.stdout  # every other replay stopped, the others ended in time
 
 
 def test_a_replay_past_its_allowance_is_cut_and_charged_what_it_used():

@@ -104,7 +104,7 @@ def sandbox_processes() -> set[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             uid = _status(entry.name).get("Uid", "").split()[:1]
-            if uid == [str(Settings().sandbox_uid)]:
+            if uid == [str(Settings.from_environment().sandbox_uid)]:
                 found.add(int(entry.name))
     return found
 

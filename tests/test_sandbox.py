@@ -150,8 +150,8 @@ def test_namespaces_are_available(zygote):
     assert zygote.isolation == "full", "these tests need root (namespaces and a separate user)"
 
 
-def test_runs_as_the_sandbox_user_without_privileges(seen):
-    assert seen["ids"] == [Settings().sandbox_uid] * 4
+def test_runs_as_the_sandbox_user_without_privileges(seen, zygote):
+    assert seen["ids"] == [zygote.uid] * 4
     assert seen["groups"] == []
     assert int(seen["cap_eff"], 16) == 0
     assert seen["no_new_privs"] == "1"
@@ -259,7 +259,7 @@ def _sandboxes_of(zygote) -> set[int]:
             supervisor = (Path("/proc") / status["PPid"].strip() / "status").read_text()
         except (OSError, KeyError):
             continue
-        if status["Uid"].split()[0] == str(Settings().sandbox_uid) and f"PPid:\t{zygote._process.pid}\n" in supervisor:
+        if status["Uid"].split()[0] == str(zygote.uid) and f"PPid:\t{zygote._process.pid}\n" in supervisor:
             found.add(int(entry.name))
     return found
 

@@ -281,34 +281,47 @@ def outcomes_differ(outcomes: list[Outcome], reference: list[Outcome] | None, we
 def _stopped_after(seconds: float):
     """Raise _OutOfTime in this thread once it has used `seconds` of CPU time. A watching thread
     polls this thread's CPU clock and raises it asynchronously (as a signal would, but in any
-    thread: the pool's main thread and a Dask worker's task thread alike); nothing slows the code."""
+    thread: the pool's main thread and a Dask worker's task thread alike); nothing slows the code.
+
+    A raised exception is never withdrawn (PyThreadState_SetAsyncExc with NULL): CPython 3.11
+    then leaves its eval breaker set for good, which spins forever under a tracer or profiler
+    (a debugger, coverage, cProfile). One raised but not yet delivered is taken here instead."""
     target = threading.get_ident()
     clock = time.pthread_getcpuclockid(target)
     deadline = time.clock_gettime(clock) + seconds
-    done, lock = threading.Event(), threading.Lock()
+    done, lock, raised = threading.Event(), threading.Lock(), []
 
     def watch() -> None:
         while not done.wait(WATCH_INTERVAL_S):
             if time.clock_gettime(clock) > deadline:
                 with lock:
                     if not done.is_set():
+                        raised.append(True)
                         _raise_in(target, _OutOfTime)
                 return
 
     watcher = threading.Thread(target=watch, name="replay-allowance", daemon=True)
     watcher.start()
+    delivered = False
     try:
         yield
+    except _OutOfTime:
+        delivered = True
+        raise
     finally:
         with lock:
             done.set()
-            _raise_in(target, None)  # withdraws one raised but not yet delivered
+        if raised and not delivered:  # raised as the replay ended: delivered at the loop's next step
+            try:
+                for _ in range(1000):
+                    pass
+            except _OutOfTime:
+                pass
         watcher.join()
 
 
-def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
-                                               None if exception is None else ctypes.py_object(exception))
+def _raise_in(thread: int, exception: type[BaseException]) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception))
 
 
 @functools.cache
