@@ -18,7 +18,7 @@ $(SETUP): pyproject.toml
 demo: $(SETUP)
 	$(VENV)/bin/autograder grade-all examples/submissions -o out/demo
 
-# The suite on TEST_JOBS pytest workers: the CI machine's two cores, which one run alone leaves half idle.
+# The suite on TEST_JOBS pytest workers: the CI machine has two cores, and one process keeps about 1.5 busy.
 TEST_JOBS ?= 2
 
 test: $(SETUP)
