@@ -110,7 +110,7 @@ RELEASE_DIR = KIT_DIR / "assignments"      # the student notebooks, as released
 SOLUTIONS_DIR = KIT_DIR / "solutions"      # the reference solutions (hidden from submissions)
 
 # --- the wire protocol: read as they are on both sides of the sandbox (sandbox/wire.py) ---
-MAX_REPLY_JSON_BYTES = 2**20   # the JSON part of a reply (arrays travel beside it as .npy blobs)
+MAX_REPLY_JSON_BYTES = 2**20   # the JSON part of a reply (arrays travel beside it as raw blobs)
 MAX_REPLY_VALUES = 2**16       # values in one reply: list items, dict entries, tensors, modules ...
 MAX_WIRE_DEPTH = 64            # nesting of lists, tuples, dicts and modules (both directions)
 MAX_REPLY_ELEMENTS = 2**22     # array elements in one reply, all arrays together

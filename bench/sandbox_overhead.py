@@ -1,7 +1,9 @@
 """What the sandbox costs in time (not a test): prints the figures.
 
   zygote start-up          a fresh zygote importing numpy and torch, until it is ready to spawn
-  spawn + load             one sandbox forked, confined and running a small submission
+  spawn + load             one sandbox forked, confined and running a small submission; and its
+                           CPU on each side (the sandbox side: the zygote, its two forks, the
+                           sandbox; from a cpuacct cgroup of this run's own, as root)
   round trip               one call into a loaded submission (tiny arguments; then 1 MB each way)
   grading                  the reference solution graded through the sandbox, and in this process
                            with the same values (encoded and decoded as the wire does) but no sandbox
@@ -19,6 +21,8 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
+
+from cpu_account import CpuAccount
 
 from autograder.grading.run import grade_exercise, run_graders
 from autograder.grading.student_code import sandbox_settings
@@ -82,6 +86,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)  # as in the sandbox, so that only the sandbox differs
 
+    account = CpuAccount("sandbox")
+    account.enter()  # before the zygote starts, so that it and its sandboxes are counted
     started = time.perf_counter()
     zygote = Zygote()
     print(f"isolation: {zygote.isolation}")
@@ -97,6 +103,13 @@ def main() -> None:
             process.close()
         spawn_and_load()  # the first fork touches more of the zygote's pages
         show("spawn + load a small submission", timed(spawn_and_load, args.repeat))
+        if account.folder is not None:
+            repeat = args.repeat * 5
+            every, trusted = account.usage(), time.process_time()
+            timed(spawn_and_load, repeat)
+            every, trusted = account.usage() - every, time.process_time() - trusted
+            show("  its CPU, sandbox side", [(every - trusted) / repeat])
+            show("  its CPU, trusted side", [trusted / repeat])
 
         process = SandboxProcess(zygote, settings)
         process.request(load, timeout=30, on_progress=lambda message: None)
@@ -120,6 +133,8 @@ def main() -> None:
             show(f"grade {exercise} in this process", direct)
             overhead = statistics.median(through) - statistics.median(direct)
             print(f"{'  sandbox overhead per submission':<44} {overhead * 1000:9.2f} ms")
+    account.leave()
+    account.close()
 
 
 if __name__ == "__main__":

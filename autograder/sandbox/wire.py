@@ -1,19 +1,19 @@
-"""The data crossing the sandbox boundary: JSON plus raw .npy arrays, never pickle.
+"""The data crossing the sandbox boundary: JSON plus raw array bytes, never pickle.
 
 A frame is: 8-byte length, 4-byte JSON length, the JSON document, then the binary blobs it refers
-to. Values are plain data: None, bool, int, float, str, list, tuple, dict, NumPy arrays and scalars,
+to; an array is its blob's index, dtype and shape in the document, its C-order bytes in the blob.
+Values are plain data: None, bool, int, float, str, list, tuple, dict, NumPy arrays and scalars,
 torch tensors, nn.Modules (as ModuleData: type, configuration, weights, children) and Handles to
 objects kept alive in the sandbox. Anything else arrives as Unsupported, so that a grader can say
 "returned a Foo" instead of crashing.
 
 Decoding trusts nothing it reads: values and depth are counted as they are read, an array's dtype
-must be a plain number and its shape must match its blob's length before it is allocated, a
+must be a plain number and its shape must fill its blob's length exactly before it is allocated, a
 module's configuration may hold only its type's keys and must match its weights' shapes (and a
 parameter cap) before a module is built. The limits are in config.py.
 """
 from __future__ import annotations
 
-import io
 import json
 import math
 import socket
@@ -220,11 +220,8 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
 def _encode_array(array: np.ndarray, tag: str, blobs: list[bytes]) -> Any:
     if array.dtype.hasobject or array.dtype.kind not in "biufc":
         return {"__unsupported__": f"array of dtype {array.dtype}"}
-    buffer = io.BytesIO()
-    # ascontiguousarray makes a 0-d array 1-d: reshape back, so np.int64(3) arrives as np.int64(3)
-    np.save(buffer, np.ascontiguousarray(array).reshape(array.shape), allow_pickle=False)
-    blobs.append(buffer.getvalue())
-    return {tag: len(blobs) - 1}
+    blobs.append(array.tobytes())  # C order, whatever the array's own layout
+    return {tag: len(blobs) - 1, "dtype": array.dtype.str, "shape": list(array.shape)}
 
 
 def _encode_tensor(tensor: torch.Tensor, blobs: list[bytes]) -> Any:
@@ -259,9 +256,12 @@ def decode(doc: Any, blobs: list[bytes], handles: Callable[[int, str], Any] | No
         raise WireError(f"malformed value: {error!r:.200}") from None
 
 
-# The dtypes that cross: numbers of their usual sizes (no structured, void, object, text or dates).
+# The dtypes that cross, by their names on the wire: numbers of their usual sizes in this machine's
+# byte order (no structured, void, object, text or dates).
 _ITEMSIZES = {"b": (1,), "i": (1, 2, 4, 8), "u": (1, 2, 4, 8), "f": (2, 4, 8), "c": (8, 16)}
-_NPY_HEADER_BYTES = 12 + 10_000  # numpy's own cap on a header (max_header_size) and its prefix
+_DTYPES = {dtype.str: dtype for dtype in (np.dtype(f"{kind}{size}") for kind, sizes in _ITEMSIZES.items()
+                                          for size in sizes)}
+_MAX_DIMENSIONS = 32  # numpy's own limit
 
 
 class _Decoder:
@@ -289,9 +289,9 @@ class _Decoder:
         if "__dict__" in d:
             return {_hashable(self.value(k, depth + 1)): self.value(v, depth + 1) for k, v in _list(d["__dict__"])}
         if "__ndarray__" in d:
-            return self.array(d["__ndarray__"])
+            return self.array(d, "__ndarray__")
         if "__npscalar__" in d:
-            scalar = self.array(d["__npscalar__"])
+            scalar = self.array(d, "__npscalar__")
             if scalar.size != 1:
                 raise WireError("a NumPy scalar that is not one value")
             return scalar.reshape(())[()]
@@ -309,38 +309,32 @@ class _Decoder:
             return Unsupported(_text(d["__unsupported__"]))
         raise WireError(f"unknown value {_text(sorted(map(str, d))[:3])}")
 
-    def array(self, index: Any) -> np.ndarray:
-        """The array in blob `index`, read only once its header agrees with the blob's length."""
+    def array(self, d: dict, tag: str) -> np.ndarray:
+        """The array d describes, read only once its dtype is a plain number and its shape fills
+        its blob's length exactly."""
+        index, name, shape = d[tag], d.get("dtype"), d.get("shape")
         if type(index) is not int or not 0 <= index < len(self.blobs):
             raise WireError(f"bad array: no blob {index!r:.20}")
-        blob = self.blobs[index]
-        stream = io.BytesIO(bytes(blob[:_NPY_HEADER_BYTES]))  # not the data: it may be large
-        try:
-            version = np.lib.format.read_magic(stream)
-            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
-                           (2, 0): np.lib.format.read_array_header_2_0}[version]
-            shape, fortran_order, dtype = read_header(stream)
-        except (KeyError, ValueError, OSError, SyntaxError, TypeError) as error:
-            raise WireError(f"bad array header: {error!r:.200}") from None
-        if (dtype.names is not None or dtype.subdtype is not None or not dtype.isnative
-                or dtype.itemsize not in _ITEMSIZES.get(dtype.kind, ())):
-            raise WireError(f"bad array: dtype {str(dtype)[:80]} is not a plain number type")
-        if len(shape) > 32 or (shape and min(shape) < 0):  # (builtins.any may be patched in a sandbox)
+        dtype = _DTYPES.get(name) if type(name) is str else None
+        if dtype is None:
+            raise WireError(f"bad array: dtype {str(name)[:80]} is not a plain number type in this "
+                            "machine's byte order")
+        if (type(shape) is not list or len(shape) > _MAX_DIMENSIONS
+                or not all(type(n) is int and n >= 0 for n in shape)):
             raise WireError(f"bad array: shape {str(shape)[:80]}")
+        blob = self.blobs[index]
         count = math.prod(shape)  # exact: Python ints do not overflow
-        if count * dtype.itemsize != len(blob) - stream.tell():
-            raise WireError(f"bad array: its header claims {count} elements of {dtype} in "
-                            f"{len(blob) - stream.tell()} bytes")
+        if count * dtype.itemsize != len(blob):
+            raise WireError(f"bad array: it claims {str(count)[:40]} elements of {dtype} in {len(blob)} bytes")
         self.elements += count
         if self.elements > limits.MAX_REPLY_ELEMENTS:
             raise WireError(f"its arrays hold more than {limits.MAX_REPLY_ELEMENTS} elements")
-        flat = np.frombuffer(blob, dtype=dtype, count=count, offset=stream.tell())
-        return flat.reshape(shape, order="F" if fortran_order else "C").copy()
+        return np.frombuffer(blob, dtype=dtype, count=count).reshape(shape).copy()
 
     def tensor(self, d: Any) -> torch.Tensor:
         if not isinstance(d, dict) or "__tensor__" not in d:
             raise WireError(f"a module weight is not a tensor: {d!r:.80}")
-        return torch.from_numpy(self.array(d["__tensor__"]))
+        return torch.from_numpy(self.array(d, "__tensor__"))
 
     def module(self, d: Any, depth: int) -> ModuleData:
         if not isinstance(d, dict):

@@ -1,4 +1,4 @@
-# attack: hand-written .npy blobs of about 130 bytes whose dtype has no size (a structured dtype
+# attack: hand-written array replies of a few bytes whose dtype has no size (a structured dtype
 #   with no fields, and 'V0') and whose shape claims a billion elements: no data to send, yet
 #   a grader that loads or converts them allocates a gigabyte
 # expect: only numeric dtypes of their normal size are read, and a shape must match the blob's own
@@ -10,16 +10,10 @@ import os
 import struct
 
 
-def _npy(descr, shape):
-    header = repr({"descr": descr, "fortran_order": False, "shape": shape})
-    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
-    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
-
-
-def _forge(descr):
-    blob = _npy(descr, (1_000_000_000,))
-    doc = json.dumps({"ok": True, "value": {"__ndarray__": 0}, "blob_sizes": [len(blob)]}).encode()
-    os.write(3, struct.pack(">QI", len(doc) + len(blob), len(doc)) + doc + blob)
+def _forge(dtype):
+    value = {"__ndarray__": 0, "dtype": dtype, "shape": [1_000_000_000]}
+    doc = json.dumps({"ok": True, "value": value, "blob_sizes": [0]}).encode()
+    os.write(3, struct.pack(">QI", len(doc), len(doc)) + doc)
     os._exit(0)  # the forged reply is read all the same
 
 
@@ -32,7 +26,7 @@ def rnn_cell_step(*args, **kwargs):
 
 
 def init_rnn_params(*args, **kwargs):
-    _forge([("a", "|V0"), ("b", "|V0")])
+    _forge([["a", "|V0"], ["b", "|V0"]])
 
 
 def rnn_weights_from_torch(*args, **kwargs):
