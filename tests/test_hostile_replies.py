@@ -210,6 +210,7 @@ LYING_ARRAYS = {
     "structured, no fields": ([], [10**9], b""),
     "V0": ("|V0", [10**9], b""),
     "element count overflows int64": ("<f8", [2**62, 2**62, 4], b""),
+    "element count of thousands of digits": ("<f8", [10**4000] * 32, b""),
     "shape larger than the data": ("<f8", [10**6, 10**6], bytes(8)),
     "negative dimension": ("<f8", [-1, 4], bytes(32)),
     "dimensions that are not ints": ("<f8", [2.0, True], bytes(16)),
@@ -235,7 +236,9 @@ def test_honest_arrays_still_cross():
                   np.array(7, np.int8), np.complex64(1 + 2j), np.float16(0.5), torch.arange(4)):
         blobs: list[bytes] = []
         back = wire.decode(wire.encode(value, blobs), blobs)
-        assert type(back) is type(value) and np.array_equal(np.asarray(back), np.asarray(value)), value
+        back_array, array = np.asarray(back), np.asarray(value)
+        assert type(back) is type(value) and back_array.dtype == array.dtype, value
+        assert back_array.shape == array.shape and np.array_equal(back_array, array), value
 
 
 def rnn_doc(config_: dict, tensors: dict) -> tuple[dict, list[bytes]]:

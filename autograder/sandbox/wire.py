@@ -325,7 +325,8 @@ class _Decoder:
         blob = self.blobs[index]
         count = math.prod(shape)  # exact: Python ints do not overflow
         if count * dtype.itemsize != len(blob):
-            raise WireError(f"bad array: it claims {str(count)[:40]} elements of {dtype} in {len(blob)} bytes")
+            claimed = count if count < 10**18 else "over 10**18"  # str() of a huge int is refused
+            raise WireError(f"bad array: it claims {claimed} elements of {dtype} in {len(blob)} bytes")
         self.elements += count
         if self.elements > limits.MAX_REPLY_ELEMENTS:
             raise WireError(f"its arrays hold more than {limits.MAX_REPLY_ELEMENTS} elements")
