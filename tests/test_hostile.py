@@ -100,11 +100,11 @@ def _ours(pid: int) -> bool:
 
 def sandbox_processes() -> set[int]:
     """Every live process whose real uid is the sandbox's."""
-    found = set()
+    found, sandbox_uid = set(), [str(Settings.from_environment().sandbox_uid)]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             uid = _status(entry.name).get("Uid", "").split()[:1]
-            if uid == [str(Settings.from_environment().sandbox_uid)]:
+            if uid == sandbox_uid:
                 found.add(int(entry.name))
     return found
 
