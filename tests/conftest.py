@@ -11,6 +11,7 @@ from autograder.config import Settings
 from autograder.grading.results import ExerciseResult
 from autograder.grading.run import grade_exercise
 from autograder.sandbox.zygote import Zygote
+from grouping import pytest_collection_modifyitems  # noqa: F401 (make test's workers: see grouping.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,16 +120,3 @@ def example_scores(zygote, tmp_path_factory):
             found[exercise.name] = cache[bug.name] if bug is not None else get(exercise.name).points
         return found
     return scores
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(config, items):
-    """For `pytest -n 2 --dist loadgroup` (make test): a module runs whole on one worker (its
-    module fixtures are built once), the modules that share the `audited` fixture on the same one
-    (the audit runs once), and modules marked slow are handed out first so none is left for last."""
-    audit_users = {item.module.__name__ for item in items if "audited" in getattr(item, "fixturenames", ())}
-    for item in items:
-        module = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group("audited" if module in audit_users else module))
-    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.module.__name__ not in slow)  # stable: each module's order kept
