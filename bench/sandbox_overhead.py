@@ -5,9 +5,7 @@
                            CPU on each side (the sandbox side: the zygote, its two forks, the
                            sandbox; from a cpuacct cgroup of this run's own, as root)
   round trip               one call into a loaded submission (tiny arguments; then 1 MB each way)
-  grading                  the reference solution graded through the sandbox, and in this process
-                           with the same values (encoded and decoded as the wire does) but no sandbox,
-                           where its graders only call functions (InProcess keeps no objects; the
+  grading                  each exercise's reference solution graded through the sandbox (the
                            graders' calls without sandbox or pytest: bench/compute_floor.py)
 
 Usage: python bench/sandbox_overhead.py [--repeat 20]   (as root for full isolation)
@@ -27,7 +25,7 @@ import torch
 from cpu_account import CpuAccount
 
 from autograder.exercises import get as get_exercise, names as exercise_names
-from autograder.grading.run import grade_exercise, run_graders
+from autograder.grading.run import grade_exercise
 from autograder.grading.student_code import sandbox_settings
 from autograder.sandbox import wire
 from autograder.sandbox.process import SandboxProcess
@@ -51,31 +49,6 @@ def show(label: str, times: list[float]) -> None:
     print(f"{label:<44} {statistics.median(ms):9.2f} ms{spread}")
 
 
-def roundtrip(value: Any, build: bool = False) -> Any:
-    blobs: list[bytes] = []
-    return wire.decode(wire.encode(value, blobs), blobs, build_modules=build)
-
-
-class InProcess:
-    """The reference module graded without a sandbox: same data conversions, no process, no limits."""
-
-    def __init__(self, namespace: dict):
-        self.namespace = namespace
-        self.problems: list[str] = []
-        self.limits: list[str] = []
-        self.output = ""
-
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        return self.call_returning_args(name, *args, **kwargs)[0]
-
-    def call_returning_args(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, list]:
-        args, kwargs = roundtrip(list(args), True), roundtrip(dict(kwargs), True)
-        return roundtrip(self.namespace[name](*args, **kwargs)), roundtrip(args)
-
-    def close(self) -> None:
-        pass
-
-
 def call_message(name: str, *args: Any) -> tuple[dict, list[bytes]]:
     blobs: list[bytes] = []
     return {"op": "call", "target": name, "args": wire.encode(list(args), blobs),
@@ -86,7 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    torch.set_num_threads(1)  # as in the sandbox, so that only the sandbox differs
+    torch.set_num_threads(1)  # as every grading worker
 
     account = CpuAccount("sandbox")
     account.enter()  # before the zygote starts, so that it and its sandboxes are counted
@@ -124,24 +97,11 @@ def main() -> None:
         print()
         for exercise in exercise_names():
             path = get_exercise(exercise).reference
-            namespace: dict = {}
-            exec(compile(path.read_text(), str(path), "exec"), namespace)
-            sandboxed = lambda: grade_exercise(exercise, path, zygote, [path.parent])
-            in_process = lambda: run_graders(exercise, [lambda: InProcess(namespace)])[0]
-            sandboxed()  # warm: the graders' imports, the first sandbox
-            result = in_process()
-            repeat = max(3, args.repeat // 4)
-            through = timed(sandboxed, repeat)
-            show(f"grade {exercise} through the sandbox", through)
-            if result.score < result.max_score:  # a grading that fails measures something else
-                failed = [t.name for t in result.tests if t.score < t.max_score]
-                print(f"{'  in this process: not measured':<44} its graders use what InProcess lacks (handles):"
-                      f" {len(failed)} tests fail, e.g. {failed[0]}")
-                continue
-            direct = timed(in_process, repeat)
-            show(f"grade {exercise} in this process", direct)
-            overhead = statistics.median(through) - statistics.median(direct)
-            print(f"{'  sandbox overhead per submission':<44} {overhead * 1000:9.2f} ms")
+            graded = lambda: grade_exercise(exercise, path, zygote, [path.parent])
+            result = graded()  # warm: the graders' imports, the first sandbox
+            if result.score < result.max_score:  # a failing grading would measure something else
+                raise SystemExit(f"the reference of {exercise} scores {result.score}/{result.max_score}")
+            show(f"grade {exercise} through the sandbox", timed(graded, max(3, args.repeat // 4)))
     account.leave()
     account.close()
 
