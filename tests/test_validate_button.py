@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -254,7 +254,8 @@ def validate(lab: Lab, name: str) -> Dialog:
 
 def pressed(lab: Lab, name: str) -> Dialog:
     browser, started = lab.browser, time.monotonic()
-    wait = WebDriverWait(browser, VALIDATION)
+    # JupyterLab re-renders a notebook's cells as it opens: an element found may be gone when looked at
+    wait = WebDriverWait(browser, VALIDATION, ignored_exceptions=(StaleElementReferenceException,))
     button = open_notebook(lab, f"{name}.ipynb", wait)
     assert button.text.strip() == "Validate", button.text
     ready = time.monotonic()
