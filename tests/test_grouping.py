@@ -2,8 +2,8 @@
 
 xdist obeys the groups only through the node ids it rewrites: with pytest 9.2 and xdist 3.8 that
 rewrite is silently lost (pytest-dev/pytest-xdist#1386), every test is dealt out alone, and both
-workers build test_nbgrader's course and the audit (here: 13 min 44 s for the suite instead of
-8 min 48 s). So a small suite is run the way `make test` runs, and where each test ran is checked.
+workers build test_nbgrader's course and the audit (the README has the cost). So a small suite is
+run the way `make test` runs, and where each test ran is checked.
 """
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from grouping import SHARED_FIXTURE
 
 pytest.importorskip("xdist", reason="make test's workers: pip install -e '.[test]'")
 
@@ -35,12 +37,12 @@ def test_runs(built, i, {fixtures}):
     with open("runs", "a") as log:
         log.write("{name} " + str(os.getpid()) + "\\n")
 '''
-SHARED = '''\
+SHARED = f'''\
 import pytest
 
 
 @pytest.fixture(scope="session")
-def audited():
+def {SHARED_FIXTURE}():
     return None
 '''
 
@@ -57,7 +59,7 @@ def test_each_module_and_the_audits_users_run_on_one_worker(tmp_path):
     modules = {"plain_a": "", "plain_b": "", "slow_one": "pytestmark = pytest.mark.slow",
                "audit_x": "", "audit_y": ""}
     for name, mark in modules.items():
-        fixtures = "audited" if name.startswith("audit") else "tmp_path"
+        fixtures = SHARED_FIXTURE if name.startswith("audit") else "tmp_path"
         (tmp_path / f"test_{name}.py").write_text(MODULE.format(name=name, mark=mark, fixtures=fixtures))
     (tmp_path / "conftest.py").write_text(SHARED)
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    slow: slow\n")
@@ -74,4 +76,4 @@ def test_each_module_and_the_audits_users_run_on_one_worker(tmp_path):
     assert not split, (f"modules split between xdist's workers (is xdist ignoring xdist_group? "
                        f"pytest-dev/pytest-xdist#1386): {split}")
     assert all(len(s) == 1 for s in setups.values()), f"a module fixture was built more than once: {setups}"
-    assert runs["audit_x"][0] == runs["audit_y"][0], "the audit's users ran on different workers"
+    assert runs["audit_x"][0] == runs["audit_y"][0], f"the users of {SHARED_FIXTURE} ran on different workers"
