@@ -1,7 +1,9 @@
 """The grading pipeline: load a submission -> run it sandboxed -> check it with the graders -> results."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -22,6 +24,13 @@ from .student_code import StudentCode, StudentCodeError, sandbox_settings
 # visits every logger torch made, twice per test phase; student code logs in its sandbox anyway).
 PYTEST_ARGS = ["--assert=plain", "-p", "autograder.grading.fixtures"] + [f"-pno:{p}" for p in (
     "terminal", "cacheprovider", "warnings", "unraisableexception", "threadexception", "logging")]
+# A grading session takes nothing from where it runs, or a grade would depend on the machine (a CI's
+# PYTEST_ADDOPTS=--maxfail=1 stops every session at its first failure): the kit's own pytest.ini
+# (-c), not one above the installed graders; no conftest.py; no plugin installed beside the kit
+# (pytest-randomly reorders the tests); nothing from PYTEST_ADDOPTS or PYTEST_PLUGINS.
+SESSION_CONFIG = Path(__file__).with_name("pytest.ini")
+ISOLATED_ARGS = ["-c", str(SESSION_CONFIG), "--noconftest", "--disable-plugin-autoload"]
+IGNORED_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
 
 class Unloadable:
@@ -67,10 +76,22 @@ def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unlo
     results still without the submission's name and isolation (grade_exercises adds them)."""
     plugin = GradingPlugin(exercise, submissions, seed_shift, settings)
     test_file = get_exercise(exercise).graders
-    code = pytest.main([str(test_file), *PYTEST_ARGS], plugins=[plugin])
+    with _environment_without(IGNORED_ENVIRONMENT):
+        code = pytest.main([str(test_file), *PYTEST_ARGS, *ISOLATED_ARGS, "--rootdir", str(test_file.parent)],
+                           plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(r.tests for r in plugin.results):
         raise RuntimeError(f"the graders of {exercise} did not run (pytest exit code {code})")
     return plugin.results
+
+
+@contextlib.contextmanager
+def _environment_without(names: tuple[str, ...]):
+    """os.environ without `names` inside the block (pytest reads them, unasked, in pytest.main)."""
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 def grade_exercises(exercise: str, paths: list[Path], zygote: Zygote, extra_hide: list[Path] = (),
