@@ -6,9 +6,9 @@ grade the very same files), then times `autograder grade-all` on all of it and
 `nbgrader autograde` on the first --nbgrader-students students (nbgrader is slow; its time per
 student is what is compared; 0 skips it). With --scheduler local it also times the same class on
 a local Dask cluster of --jobs workers (and checks its gradebook is the pool's), and Dask's own
-cost per task. Last, the compute floor (bench/compute_floor.py): the graded calls of the reference
-solutions in one process, per student, and the kit's time over it at --jobs cores; and an estimate
-for 10,000 students on N workers.
+cost per task. The compute floor (bench/compute_floor.py), measured before and after those runs:
+the graded calls of the reference solutions in one process, per student, and the kit's time over
+it at --jobs cores; last, an estimate for 10,000 students on N workers.
 
     python bench/class_benchmark.py [--students 200] [--nbgrader-students 10] [--jobs 2] [--scheduler local]
 """
@@ -110,6 +110,9 @@ def main() -> None:
     parser.add_argument("--scheduler", choices=["local"], help="also time grade-all --scheduler local")
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute average on {os.cpu_count()} cores)")
+    # The floor before and after the runs: on a shared VM the same calls' CPU time drifts by a third
+    # within minutes, so one measurement taken at another time than the runs would skew every ratio.
+    floors = [floor_per_student()]
     with tempfile.TemporaryDirectory() as tmp:
         kit_course = course_with_class(Path(tmp) / "kit", args.students)
         nb_course = Path(tmp) / "nbgrader"
@@ -126,6 +129,7 @@ def main() -> None:
         if args.nbgrader_students:
             nb_s, nb_mem, _ = timed([BIN / "nbgrader", "autograde", DEFAULT_ASSIGNMENT], nb_course, "nbgrader")
     print(f"load after the grading runs: {os.getloadavg()[0]:.2f}")
+    floors.append(floor_per_student())
 
     kit_per = kit_s / args.students
     print(f"class: {args.students} students x {len(exercise_names())} notebooks (reference, realistic bugs, untouched stubs, hostile)")
@@ -139,16 +143,20 @@ def main() -> None:
     if args.scheduler:
         print(f"Dask / pool time: {dask_s / kit_s:.2f}x (gradebooks {'identical' if same else 'DIFFER'})")
 
-    floor = floor_per_student()
+    floor = {key: sum(f[key] for f in floors) / len(floors) for key in floors[0]}  # the mean of before and after
     floor_s = floor["total"] * args.students / args.jobs  # the floor's work spread perfectly over the cores
-    print(f"compute floor: {floor['total']:.3f} s per student ({floor['calls']} graded calls of the reference: "
+    print(f"compute floor: {floor['total']:.3f} s per student ({floor['calls']:.0f} graded calls of the reference: "
           + ", ".join(f"{e} {floor[e]:.3f} s" for e in exercise_names())
           + f") -> {floor_s:.1f} s for the class on {args.jobs} cores")
+    print("  measured before and after the runs: "
+          + ", ".join(f"{f['total']:.3f} s ({f['cpu']:.3f} CPU-s)" for f in floors) + " per student")
     print(f"grade-all / floor: {kit_s / floor_s:.2f}x" + (f", --scheduler / floor: {dask_s / floor_s:.2f}x"
                                                           if args.scheduler else ""))
     if kit_cpu is not None:  # the same in CPU seconds: what a shared machine's load does not change
         cpu_floor = floor["cpu"] * args.students
+        spread = sorted(kit_cpu / (f["cpu"] * args.students) for f in floors)
         print(f"CPU: grade-all {kit_cpu:.1f} s = {kit_cpu / cpu_floor:.2f}x the floor's {cpu_floor:.1f} s"
+              + f" ({spread[0]:.2f}-{spread[-1]:.2f}x against each floor)"
               + (f"; --scheduler {dask_cpu:.1f} s = {dask_cpu / cpu_floor:.2f}x, {dask_cpu / kit_cpu:.2f}x the pool"
                  if args.scheduler else ""))
     if args.scheduler:
