@@ -9,7 +9,7 @@ from autograder.exercises.char_rnn.training import one_thread
 from autograder.grading import student_code
 from autograder.grading.plugin import GradingPlugin
 from autograder.grading.results import ExerciseResult
-from autograder.grading.run import PYTEST_ARGS, open_student_code
+from autograder.grading.run import open_student_code, pytest_session
 from conftest import SOLUTIONS
 from solutions import char_rnn as reference
 
@@ -31,7 +31,7 @@ def grade_reference(zygote, seed_shift: int, monkeypatch) -> tuple[ExerciseResul
     monkeypatch.setattr(student_code.StudentCode, "_call", recording)
     path = SOLUTIONS / "char_rnn.py"
     plugin = GradingPlugin("char_rnn", [lambda: open_student_code(path, zygote, exercise="char_rnn")], seed_shift)
-    assert pytest.main([str(get_exercise("char_rnn").graders), *PYTEST_ARGS], plugins=[plugin]) == 0
+    assert pytest_session(get_exercise("char_rnn").graders, [plugin]) == 0
     monkeypatch.undo()
     return plugin.results[0], calls
 

@@ -3,11 +3,13 @@ TA's laptop, in CI and on Gradescope, whatever pytest options, plugins and confi
 from __future__ import annotations
 
 import shutil
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 from autograder.exercises import Exercise, get as get_exercise
+from autograder.grading.run import grade_exercise
 
 EXERCISE = "numpy_rnn"  # light to grade; a bug of its catalogue fails some tests and passes others
 
@@ -28,8 +30,6 @@ def buggy(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def expected(buggy, zygote) -> list[tuple[str, float]]:
-    from autograder.grading.run import grade_exercise
-
     result = grades(grade_exercise(EXERCISE, buggy, zygote))
     assert {score > 0 for _, score in result} == {True, False}, "the bug should pass some tests and fail others"
     return result
@@ -56,7 +56,6 @@ def test_a_plugin_installed_beside_the_kit_is_not_loaded(buggy, expected, grade_
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: stray-plugin\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[pytest11]\nstray = stray_plugin\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    from importlib.metadata import entry_points
     assert "stray" in {e.name for e in entry_points(group="pytest11")}, "the stray plugin is not installed"
     assert grades(grade_file(buggy, EXERCISE)) == expected
 

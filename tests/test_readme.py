@@ -14,7 +14,7 @@ def grader_points(exercise: str) -> list[float]:
     import pytest
 
     from autograder.grading.plugin import points_of
-    from autograder.grading.run import PYTEST_ARGS
+    from autograder.grading.run import pytest_session
 
     class Collector:
         points: list[float] = []
@@ -23,7 +23,7 @@ def grader_points(exercise: str) -> list[float]:
             self.points = [points_of(item) for item in items]
 
     collector = Collector()
-    code = pytest.main([str(get(exercise).graders), "--collect-only", *PYTEST_ARGS], plugins=[collector])
+    code = pytest_session(get(exercise).graders, [collector], "--collect-only")
     assert code == pytest.ExitCode.OK and collector.points, f"could not collect the graders of {exercise}"
     return collector.points
 

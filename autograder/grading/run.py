@@ -22,14 +22,14 @@ from .student_code import StudentCode, StudentCodeError, sandbox_settings
 # Quiet, plain asserts (messages are the graders' own words), and none of the plugins that cost
 # time per session (unraisableexception alone runs gc.collect twice: 0.2 s) or per test (logging
 # visits every logger torch made, twice per test phase; student code logs in its sandbox anyway).
-PYTEST_ARGS = ["--assert=plain", "-p", "autograder.grading.fixtures"] + [f"-pno:{p}" for p in (
-    "terminal", "cacheprovider", "warnings", "unraisableexception", "threadexception", "logging")]
 # A grading session takes nothing from where it runs, or a grade would depend on the machine (a CI's
 # PYTEST_ADDOPTS=--maxfail=1 stops every session at its first failure): the kit's own pytest.ini
 # (-c), not one above the installed graders; no conftest.py; no plugin installed beside the kit
 # (pytest-randomly reorders the tests); nothing from PYTEST_ADDOPTS or PYTEST_PLUGINS.
 SESSION_CONFIG = Path(__file__).with_name("pytest.ini")
-ISOLATED_ARGS = ["-c", str(SESSION_CONFIG), "--noconftest", "--disable-plugin-autoload"]
+PYTEST_ARGS = ["--assert=plain", "-p", "autograder.grading.fixtures"] + [f"-pno:{p}" for p in (
+    "terminal", "cacheprovider", "warnings", "unraisableexception", "threadexception", "logging")] + [
+    "-c", str(SESSION_CONFIG), "--noconftest", "--disable-plugin-autoload"]
 IGNORED_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
 
@@ -76,12 +76,16 @@ def run_graders(exercise: str, submissions: list[Callable[[], StudentCode | Unlo
     results still without the submission's name and isolation (grade_exercises adds them)."""
     plugin = GradingPlugin(exercise, submissions, seed_shift, settings)
     test_file = get_exercise(exercise).graders
-    with _environment_without(IGNORED_ENVIRONMENT):
-        code = pytest.main([str(test_file), *PYTEST_ARGS, *ISOLATED_ARGS, "--rootdir", str(test_file.parent)],
-                           plugins=[plugin])
+    code = pytest_session(test_file, [plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not all(r.tests for r in plugin.results):
         raise RuntimeError(f"the graders of {exercise} did not run (pytest exit code {code})")
     return plugin.results
+
+
+def pytest_session(graders: Path, plugins: list, *args: str) -> int:
+    """pytest.main on a graders file with `plugins` (and extra `args`), isolated as PYTEST_ARGS says."""
+    with _environment_without(IGNORED_ENVIRONMENT):
+        return pytest.main([str(graders), *PYTEST_ARGS, "--rootdir", str(graders.parent), *args], plugins=plugins)
 
 
 @contextlib.contextmanager
