@@ -70,6 +70,6 @@ def test_config_files_and_conftest_beside_the_graders_do_not_apply(buggy, expect
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --maxfail=1\n")
     (tmp_path / "conftest.py").write_text(FIRST_TEST_ONLY)
     (graders.parent / "conftest.py").write_text(FIRST_TEST_ONLY)
-    monkeypatch.setattr(Exercise, "graders", property(lambda self: graders if self.name == EXERCISE
-                                                      else self.folder / f"test_{self.name}.py"))
+    installed = Exercise.graders.fget
+    monkeypatch.setattr(Exercise, "graders", property(lambda self: graders if self.name == EXERCISE else installed(self)))
     assert grades(grade_file(buggy, EXERCISE)) == expected
