@@ -180,7 +180,9 @@ def module_to_data(module: nn.Module) -> ModuleData:
         if base == "Linear":  # its .bias is the tensor
             config["bias"] = module.bias is not None
     tensors = {k: v.detach() for k, v in module.named_parameters(recurse=False)}
-    tensors.update({k: v.detach() for k, v in module.named_buffers(recurse=False) if v is not None})
+    # What its state_dict holds: a non-persistent buffer (a subclass's constant) is not part of the module's state.
+    tensors.update({k: v.detach() for k, v in module.named_buffers(recurse=False)
+                    if v is not None and k not in module._non_persistent_buffers_set})
     children = {k: module_to_data(c) for k, c in module.named_children()}
     return ModuleData(type_name, base, config, tensors, children)
 

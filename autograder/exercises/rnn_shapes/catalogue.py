@@ -98,4 +98,8 @@ BUGS = [
         "a cache (a mutable default) of built modules keyed on the sizes only: a later call with other "
         "layers or directions reuses the first module",
         says='built modules are cached by their sizes only: a later call with other layers or directions gets the first module'),
+    Bug("shapes_as_a_list", "return tuple(output.shape), tuple(h_n.shape)",
+        "return [tuple(output.shape), tuple(h_n.shape)]",
+        ("test_rnn_output_shapes_are_tuples_of_ints",), "returns the pair as a list, not the contract's tuple",
+        says='the two shapes come back in a list; return them as a tuple: (output_shape, h_n_shape)'),
 ]

@@ -96,9 +96,13 @@ def test_rnn_output_shapes_many_configurations(student):
 
 @points(1)
 def test_rnn_output_shapes_are_tuples_of_ints(student):
-    """rnn_output_shapes returns the right shapes as two tuples of Python ints"""
+    """rnn_output_shapes returns the right shapes as a tuple of two tuples of Python ints"""
     args = (3, 4, 2, 6, 2, True)
     what = call_text(args, {})
+    pair = called(student, what, "rnn_output_shapes", *args)
+    if isinstance(pair, list):
+        fail(f"{what} should return the pair as a tuple (output_shape, h_n_shape), but returned a list: "
+             "return tuple(output.shape), tuple(h_n.shape)")
     for name, shape in zip(("output", "h_n"), shapes(student, *args)):
         if not isinstance(shape, tuple):
             fail(f"{what}: the {name} shape should be a tuple, but is {kind(shape)}: return tuple(output.shape)")
