@@ -43,6 +43,9 @@ BUGS = [
     Bug("later_gradient_not_added", "dh = dstates[t] + dh_next", "dh = dstates[t]",
         (AUTOGRAD, "test_rnn_backward_loss_at_last_step_only"),
         "drops the gradient that flows back from the later steps: each step sees only its own loss"),
+    Bug("truncated_every_20_steps", "dh = dstates[t] + dh_next", "dh = dstates[t] + (dh_next if (t + 1) % 20 else 0)",
+        (AUTOGRAD,), "truncated BPTT: drops the carried gradient every 20 steps, so the loss beyond reaches no "
+        "earlier step (right on sequences of up to 20 steps)"),
     Bug("time_loop_forwards", "for t in reversed(range(T)):", "for t in range(T):",
         (AUTOGRAD, "test_rnn_backward_loss_at_last_step_only"),
         "runs the backward loop from the first step: the carried gradient goes the wrong way"),
@@ -94,4 +97,12 @@ BUGS = [
     Bug("vectors_only", "for index in np.ndindex(x.shape):", "for index in range(len(x)):",
         ("test_numerical_gradient_known_gradients",),
         "loops over len(x): for a matrix x each 'entry' is a whole row"),
+    Bug("vectors_and_matrices_only", "for index in np.ndindex(x.shape):",
+        "for index in ([(i,) for i in range(x.shape[0])] if x.ndim == 1\n"
+        "                  else [(i, j) for i in range(x.shape[0]) for j in range(x.shape[1])]):",
+        ("test_numerical_gradient_known_gradients",),
+        "builds the indices for 1-D and 2-D x only: for a 3-D x each (i, j) 'entry' is a whole row"),
+    Bug("default_eps_too_large", "def numerical_gradient(f, x, eps=1e-5):", "def numerical_gradient(f, x, eps=1e-3):",
+        ("test_numerical_gradient_known_gradients",),
+        "a default step of 1e-3 instead of 1e-5: the central difference is off by O(eps**2) = 1e-6"),
 ]

@@ -2,7 +2,8 @@
 
 Gradients are checked against torch autograd in float64 on non-saturating random cells (weights
 N(0, 0.3^2), inputs N(0, 1)), square and non-square, in every call form the contract allows
-(defaults omitted, positional, keyword), T = 1, a given h0 and a loss at the last step only.
+(defaults omitted, positional, keyword), T = 1, T = 30 (no truncation), a given h0 and a loss at the
+last step only.
 numerical_gradient gets scalar functions with known gradients; functions do not cross the sandbox,
 so the grader compiles its own (trusted source text) inside the submission's process. A property
 (arguments unchanged, no state between calls) is paid for only when the result is also right.
@@ -26,6 +27,7 @@ points = pytest.mark.points
 # (input_size, hidden_size): non-square sizes make a missing transpose fail loudly, square ones by value.
 SIZES = [(3, 5), (4, 4), (6, 2)]
 TIMESTEPS = 6
+LONG_TIMESTEPS = 30   # hidden_size 10: the loss at step 30 still reaches step 1 by far more than the tolerance
 STEP_NAMES = ("dx_t", "dh_prev", "dWx", "dWh", "db")
 SEQUENCE_NAMES = ("dinputs", "dh0", "dWx", "dWh", "db")
 GRADIENT_ATOL = 1e-7   # central differences with eps = 1e-5 are off by ~1e-10; one-sided by ~1e-5
@@ -290,21 +292,28 @@ def quadratic(rng: np.random.Generator) -> tuple[np.ndarray, str, callable, np.n
 
 @points(2)
 def test_numerical_gradient_known_gradients(student, rng):
-    """numerical_gradient(f, x) returns the gradient of a scalar f (vector and matrix x), as float64 of x's shape"""
+    """numerical_gradient(f, x) returns the gradient of a scalar f (vector, matrix, 3-D x), as float64 of x's shape"""
     functions = Sandboxed(student)
     x, source, trusted, gradient = quadratic(rng)
     X, A = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (3, 4))
     softmax_at = rng.normal(0, 1, 6)
+    # small entries: the cubic's central difference is off by c * eps**2, over the tolerance for eps = 1e-3
+    cube_at, C = rng.uniform(-0.5, 0.5, (2, 3, 4)), rng.uniform(0.5, 2.0, (2, 3, 4))
     cases = [("f(x) = sum(c * x**2) of a vector x", source, trusted, x, gradient),
              ("f(X) = sum(A * sin(X)) of a (3, 4) matrix X",
               f"lambda X: float(({literal(A)} * __import__('numpy').sin(X)).sum())",
               lambda v: float((A * np.sin(v)).sum()), X, A * np.cos(X)),
              ("f(x) = log(sum(exp(x)))", "lambda x: float(__import__('numpy').log(__import__('numpy').exp(x).sum()))",
-              lambda v: float(np.log(np.exp(v).sum())), softmax_at, np.exp(softmax_at) / np.exp(softmax_at).sum())]
+              lambda v: float(np.log(np.exp(v).sum())), softmax_at, np.exp(softmax_at) / np.exp(softmax_at).sum()),
+             ("f(x) = sum(c * x**3) of a (2, 3, 4) array x (every index: np.ndindex(x.shape)), at the default eps",
+              f"lambda x: float(({literal(C)} * x ** 3).sum())", lambda v: float((C * v ** 3).sum()), cube_at,
+              3 * C * cube_at ** 2)]
     for label, source, f, point, expected in cases:
         what = f"numerical_gradient(f, x) for {label}"
+        wrong_eps = [(f"this is the central difference with eps = {eps:g}: the default is eps=1e-5",
+                      numerical(f, point, eps)) for eps in (1e-2, 1e-3)]
         got = check_numerical(student.call("numerical_gradient", functions.function(source), point), expected, what,
-                              one_sided(f, point, 1e-5))
+                              one_sided(f, point, 1e-5) + wrong_eps)
         array(got, what, expected.shape, np.float64)
 
 
@@ -413,10 +422,11 @@ def test_rnn_cell_step_backward_leaves_arguments_unchanged(student, rng):
 @points(3)
 def test_rnn_backward_matches_autograd(student, rng):
     """rnn_backward returns dinputs, dh0, dWx, dWh, db equal to torch autograd's over a whole sequence"""
-    for input_size, hidden_size in SIZES:
-        case = make_case(rng, input_size, hidden_size, with_h0=False)
-        check_sequence(student, f"rnn_backward on {TIMESTEPS} steps, input_size={input_size}, hidden_size="
-                       f"{hidden_size} (h0 not given)", case, student.call("rnn_backward", *case.args()))
+    for input_size, hidden_size, steps in [(*size, TIMESTEPS) for size in SIZES] + [(2, 10, LONG_TIMESTEPS)]:
+        case = make_case(rng, input_size, hidden_size, timesteps=steps, with_h0=False)
+        check_sequence(student, f"rnn_backward on {steps} steps, input_size={input_size}, hidden_size={hidden_size} "
+                       f"(h0 not given{'; the gradient goes back through every step' if steps > TIMESTEPS else ''})",
+                       case, student.call("rnn_backward", *case.args()))
 
 
 @points(1)
