@@ -19,8 +19,9 @@ from autograder.grading.checks import array, close, fail, kind, unpack
 
 points = pytest.mark.points
 
-# (input_size, hidden_size): non-square sizes make `x @ Wx` fail loudly, square ones silently.
-SIZES = [(3, 5), (4, 4), (6, 2)]
+# (input_size, hidden_size): non-square sizes make `x @ Wx` fail loudly, square ones silently; hidden_size 1
+# catches a squeeze() of the state.
+SIZES = [(3, 5), (4, 4), (6, 2), (3, 1)]
 TIMESTEPS = 7
 WEIGHT_NAMES = ("Wx", "Wh", "b")
 
@@ -61,12 +62,13 @@ def init_weights(student, what: str, *args, **kwargs) -> tuple[np.ndarray, ...]:
 
 @points(1)
 def test_init_rnn_params_shapes_and_dtype(student):
-    """init_rnn_params returns float64 Wx (hidden, input), Wh (hidden, hidden), b (hidden,), seeded or not"""
+    """init_rnn_params returns float64 Wx (hidden, input), Wh (hidden, hidden), b = zeros (hidden,), seeded or not"""
     for input_size, hidden_size in SIZES:
-        init_weights(student, f"init_rnn_params({input_size}, {hidden_size})", input_size, hidden_size)
-        init_weights(student, f"init_rnn_params({input_size}, {hidden_size}, seed=0)",
-                     input_size, hidden_size, seed=0)
-        init_weights(student, f"init_rnn_params({input_size}, {hidden_size}, 3)", input_size, hidden_size, 3)
+        for args, kwargs, call in (((), {}, ""), ((), {"seed": 0}, ", seed=0"), ((3,), {}, ", 3")):
+            what = f"init_rnn_params({input_size}, {hidden_size}{call})"
+            b = init_weights(student, what, input_size, hidden_size, *args, **kwargs)[2]
+            if np.any(b != 0):
+                fail(f"b from {what} should start at zero (np.zeros(hidden_size)), but holds {b}")
 
 
 def _same(first: tuple, again: tuple) -> str | None:
@@ -76,7 +78,7 @@ def _same(first: tuple, again: tuple) -> str | None:
 
 @points(1)
 def test_init_rnn_params_seed(student):
-    """init_rnn_params draws random weights that depend only on the seed (seed 0 too, given by keyword or position)"""
+    """init_rnn_params draws small zero-centred weights, set only by the seed (seed 0 too, by keyword or position)"""
     for seed in (0, 1):
         what = f"init_rnn_params(3, 4, seed={seed})"
         first = init_weights(student, what, 3, 4, seed=seed)
@@ -97,6 +99,19 @@ def test_init_rnn_params_seed(student):
         if (name := _same(first, positional)) is not None:
             fail(f"init_rnn_params(3, 4, {seed}) (the seed as the third argument, as the contract orders it) "
                  f"gave another {name} than {what}")
+    # 1600 draws: the mean of any small zero-centred scale (std 0.09 to 0.3) stays within 0.1 by 13 standard
+    # errors and the std within the band by far, while uniform [0, 1) (mean 0.5) or std 1 fall outside.
+    what = "init_rnn_params(40, 40, seed=0)"
+    large = init_weights(student, what, 40, 40, seed=0)
+    for name, value in zip(WEIGHT_NAMES[:2], large):
+        mean, std = float(value.mean()), float(value.std())
+        if value.min() >= 0 or value.max() <= 0 or abs(mean) > 0.1 or not 0.03 <= std <= 0.6:
+            fail(f"{name} from {what} should be small and centred on 0 (a normal draw with mean 0 and std 0.3: "
+                 f"rng.normal(0, 0.3, size)), but its entries have mean {mean:.3g} and std {std:.3g}, from "
+                 f"{value.min():.3g} to {value.max():.3g}: weights of one sign or of std 1 saturate tanh")
+    if np.isin(large[0], large[1]).mean() > 0.5:
+        fail(f"Wh from {what} repeats the values of Wx: draw both from one rng = np.random.default_rng(seed), "
+             "not from a second generator created with the same seed")
     zero, one = (init_weights(student, f"init_rnn_params(3, 4, seed={s})", 3, 4, seed=s) for s in (0, 1))
     other = init_weights(student, "init_rnn_params(3, 4, seed=2)", 3, 4, seed=2)
     for name, a, b, c in zip(WEIGHT_NAMES[:2], zero, one, other):
@@ -191,16 +206,19 @@ def test_rnn_forward_single_timestep(student, rng):
 
 @points(1)
 def test_rnn_forward_integer_and_float32_inputs(student, rng):
-    """rnn_forward on one-hot integer inputs or float32 inputs returns the right float64 states"""
+    """rnn_forward on one-hot integer or float32 inputs, or a float32 or integer h0, returns the right float64 states"""
     Wx, Wh, b = random_cell(rng, 4, 3)
-    for label, inputs in (("one-hot int64 inputs", one_hot(rng, 6, 4)),
-                          ("float32 inputs", random_inputs(rng, 6, 4).astype(np.float32))):
-        expected = reference.rnn_forward(inputs.astype(np.float64), Wx, Wh, b)
-        got = student.call("rnn_forward", inputs, Wx, Wh, b)
+    for label, inputs, h0 in (("one-hot int64 inputs", one_hot(rng, 6, 4), None),
+                              ("float32 inputs", random_inputs(rng, 6, 4).astype(np.float32), None),
+                              ("a float32 h0", random_inputs(rng, 6, 4), rng.normal(0, 0.5, 3).astype(np.float32)),
+                              ("an int64 h0", random_inputs(rng, 6, 4), rng.integers(-1, 2, 3))):
+        expected = reference.rnn_forward(inputs.astype(np.float64), Wx, Wh, b,
+                                         None if h0 is None else h0.astype(np.float64))
+        got = student.call("rnn_forward", inputs, Wx, Wh, b, *(() if h0 is None else (h0,)))
         what = f"rnn_forward on {label} (float64 weights)"
         if isinstance(got, np.ndarray) and got.dtype != np.float64 and got.shape == expected.shape:
             fail(f"{what} should return float64 states, but returned dtype {got.dtype}: the states must not "
-                 f"take the inputs' dtype (e.g. np.zeros_like(inputs) or dtype=inputs.dtype), {got.dtype} "
+                 f"take the dtype of the inputs or h0 (e.g. np.zeros_like(inputs) or dtype=h0.dtype), {got.dtype} "
                  f"{'truncates tanh to 0' if got.dtype.kind in 'iu' else 'loses precision'}")
         check_states(got, expected, what, np.float64)
 
@@ -307,6 +325,10 @@ def test_rnn_weights_from_torch_leaves_module_unchanged(student):
         fail(f"rnn_weights_from_torch changed the module's parameters: it had {sorted(state)}, "
              f"afterwards {sorted(now)}")
     for name, before in state.items():
+        if now[name].dtype != before.dtype:
+            fail(f"rnn_weights_from_torch changed the dtype of the module's {name} from {before.dtype} to "
+                 f"{now[name].dtype}: rnn.double() converts the module itself; convert each tensor instead "
+                 "(rnn.weight_ih_l0.detach().double())")
         if now[name].shape != before.shape or not torch.equal(now[name], before):
             fail(f"rnn_weights_from_torch changed the module's {name} (largest change "
                  f"{float((now[name] - before).abs().max()) if now[name].shape == before.shape else 'its shape'}): "
