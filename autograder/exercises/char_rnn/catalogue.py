@@ -5,6 +5,11 @@ See autograder/exercises/__init__.py (Bug) for what an entry is; `autograder aud
 from autograder.exercises import Bug
 
 LOOP = "test_train_loop_is_adam_on_mean_cross_entropy"
+# The reference's training loop as it reads: an edit around it must quote it whole.
+EPOCH = ("    for _ in range(epochs):\n        optimizer.zero_grad()\n        logits = net(X)\n"
+         "        # CrossEntropyLoss wants (N, V) scores and (N,) targets: flatten batch and time.\n"
+         "        loss = loss_fn(logits.reshape(-1, len(vocab)), Y.reshape(-1))\n"
+         "        loss.backward()\n        optimizer.step()\n        losses.append(loss.item())\n")
 
 BUGS = [
     Bug("vocab_in_order_of_appearance", "sorted(set(input_str + label_str))",
@@ -109,4 +114,50 @@ BUGS = [
         "    indices = logits.argmax(dim=-1)[0]\n"
         '    index_to_char = dict(enumerate(build_vocab("apple", "pple!")))  # the map given is ignored\n',
         ("test_decode_uses_its_map",), "decodes with apple's vocabulary whatever map it is given"),
+    # the contract's arguments, read as given
+    Bug("encode_rebuilds_its_map", "    V = len(char_to_index)\n",
+        "    char_to_index, _ = make_char_maps(build_vocab(input_str, label_str))  # the pair's own map\n"
+        "    V = len(char_to_index)\n",
+        ("test_encode_pair_one_hot_inputs", "test_encode_pair_targets"),
+        "encode_pair rebuilds the pair's own map instead of using the char_to_index it is given",
+        says="encode_pair ignores the char_to_index passed in and builds its own from the two strings"),
+    Bug("maps_of_sorted_vocab", "    char_to_index = {c: i for i, c in enumerate(vocab)}\n",
+        "    vocab = sorted(set(vocab))  # sorted, to be safe\n"
+        "    char_to_index = {c: i for i, c in enumerate(vocab)}\n",
+        ("test_make_char_maps",), "make_char_maps re-sorts its vocabulary: the maps no longer follow vocab's order",
+        says="make_char_maps sorts the vocabulary again instead of using the positions in the vocab given"),
+    Bug("rnn_relu", "nn.RNN(input_size, hidden_size, batch_first=True)",
+        'nn.RNN(input_size, hidden_size, batch_first=True, nonlinearity="relu")',
+        ("test_net_has_rnn_and_fc",), "an RNN with relu instead of the contract's tanh",
+        says='nn.RNN(..., nonlinearity="relu"): the contract\'s h_t is tanh(...)'),
+    Bug("rnn_two_layers", "nn.RNN(input_size, hidden_size, batch_first=True)",
+        "nn.RNN(input_size, hidden_size, num_layers=2, batch_first=True)",
+        ("test_net_has_rnn_and_fc",), "two stacked RNN layers instead of the contract's one",
+        says="nn.RNN(..., num_layers=2): two stacked layers where the contract has one"),
+    Bug("rnn_without_bias", "nn.RNN(input_size, hidden_size, batch_first=True)",
+        "nn.RNN(input_size, hidden_size, batch_first=True, bias=False)",
+        ("test_net_has_rnn_and_fc",), "an RNN without the biases b_ih and b_hh of the contract's h_t",
+        says="nn.RNN(..., bias=False): the RNN has no b_ih and b_hh"),
+    Bug("fc_without_bias", "self.fc = nn.Linear(hidden_size, output_size)",
+        "self.fc = nn.Linear(hidden_size, output_size, bias=False)",
+        ("test_net_has_rnn_and_fc",), "an fc without the bias b_fc of the contract's z_t",
+        says="nn.Linear(..., bias=False): fc has no bias b_fc"),
+    Bug("prediction_only_in_loop",
+        "    losses = []\n" + EPOCH + "\n    with torch.no_grad():\n"
+        "        prediction = decode(net(X), index_to_char)\n",
+        '    losses, prediction = [], ""\n' + EPOCH + "        if len(losses) == epochs:  # decode the trained net\n"
+        "            with torch.no_grad():\n                prediction = decode(net(X), index_to_char)\n",
+        ("test_train_prediction_is_the_nets",), "decodes only inside the loop: epochs=0 returns '' as its prediction",
+        says="the prediction is decoded inside the loop, on its last epoch, so epochs=0 returns an empty prediction"),
+    Bug("renamed_parameters",
+        'def train_char_rnn(input_str="apple", label_str="pple!", hidden_size=5,\n'
+        "                   learning_rate=0.1, epochs=100, seed=0):\n",
+        'def train_char_rnn(word="apple", target="pple!", hidden_size=5,\n'
+        "                   learning_rate=0.1, epochs=100, seed=0):\n    input_str, label_str = word, target\n",
+        ("test_train_learns_unseen_words",), "the strings are called word and target: input_str= and label_str= fail",
+        says="train_char_rnn's first parameters are renamed, so a call with input_str= and label_str= fails"),
+    Bug("trains_on_shifted_input", "X, Y = encode_pair(input_str, label_str, char_to_index)",
+        'X, Y = encode_pair(input_str, input_str[1:] + "!", char_to_index)  # the next character',
+        (LOOP,), "trains on the input shifted by one instead of label_str",
+        says='the targets are input_str[1:] + "!" instead of label_str'),
 ]

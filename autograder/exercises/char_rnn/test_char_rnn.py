@@ -53,7 +53,9 @@ def test_build_vocab_other_words(student):
 @points(1)
 def test_make_char_maps(student):
     """make_char_maps maps each character to its position in the vocabulary, and back"""
-    for vocab, keywords in [(["!", "b", "c", "q", "x", "z"], False), (reference.build_vocab(*APPLE), True)]:
+    # the last is not sorted: the maps follow the vocabulary's own order, whatever it is
+    for vocab, keywords in [(["!", "b", "c", "q", "x", "z"], False), (reference.build_vocab(*APPLE), True),
+                            (["p", "l", "!", "e", "a"], False)]:
         what = f"make_char_maps(vocab={vocab})" if keywords else f"make_char_maps({vocab})"
         result = student.call("make_char_maps", vocab=vocab) if keywords else student.call("make_char_maps", vocab)
         c2i, i2c = unpack(result, 2, what)
@@ -64,13 +66,23 @@ def test_make_char_maps(student):
             fail(f"index_to_char from {what} should be {expected_i2c}, got {kind(i2c)}")
 
 
-def encoded(student, input_str: str, label_str: str) -> tuple:
-    """encode_pair of a pair; apple positionally, other words with keywords (both are the contract's)."""
-    c2i, _ = reference.make_char_maps(reference.build_vocab(input_str, label_str))
-    if (input_str, label_str) == APPLE:
+# Not the pair's own map (two more characters, another order), so that only the map given can encode it.
+OTHER_MAP = {"p": 0, "x": 1, "!": 2, "e": 3, "a": 4, "q": 5, "l": 6}
+ENCODED = [(APPLE, None), *((pair, None) for pair in UNSEEN), (APPLE, OTHER_MAP)]
+
+
+def encoded(student, input_str: str, label_str: str, c2i: dict | None = None) -> tuple:
+    """encode_pair of a pair with its own map (apple positionally, other words with keywords: both are
+    the contract's), or with the map c2i given (positionally)."""
+    if c2i is not None:
+        what = f"encode_pair({input_str!r}, {label_str!r}, {c2i})"
+        result = student.call("encode_pair", input_str, label_str, c2i)
+    elif (input_str, label_str) == APPLE:
+        c2i, _ = reference.make_char_maps(reference.build_vocab(input_str, label_str))
         what = f"encode_pair({input_str!r}, {label_str!r}, char_to_index)"
         result = student.call("encode_pair", input_str, label_str, c2i)
     else:
+        c2i, _ = reference.make_char_maps(reference.build_vocab(input_str, label_str))
         what = f"encode_pair(input_str={input_str!r}, label_str={label_str!r}, char_to_index=char_to_index)"
         result = student.call("encode_pair", input_str=input_str, label_str=label_str, char_to_index=c2i)
     X, Y = unpack(result, 2, what)
@@ -80,38 +92,51 @@ def encoded(student, input_str: str, label_str: str) -> tuple:
 @points(1)
 def test_encode_pair_one_hot_inputs(student):
     """encode_pair's X is a float32 one-hot tensor of shape (1, T, V)"""
-    for pair in [APPLE, *UNSEEN]:
-        what, X, _, (expected_X, _) = encoded(student, *pair)
+    for pair, c2i in ENCODED:
+        what, X, _, (expected_X, _) = encoded(student, *pair, c2i)
+        if isinstance(X, torch.Tensor) and X.dim() == 3 and X.shape[-1] != expected_X.shape[-1]:
+            fail(f"X from {what} should have shape {tuple(expected_X.shape)}, with V = len(char_to_index) = "
+                 f"{expected_X.shape[-1]}, but has shape {tuple(X.shape)}: encode with the char_to_index passed in")
         X = tensor(X, f"X from {what}", tuple(expected_X.shape), torch.float32)
         if not torch.equal(X, expected_X):
             t = int((X != expected_X).any(dim=-1)[0].nonzero()[0])
+            hint = ": look each character up in the char_to_index passed in" if c2i is not None else ""
             fail(f"X from {what}: step {t} (character {pair[0][t]!r}) should be {expected_X[0, t].tolist()}, "
-                 f"got {X[0, t].tolist()}")
+                 f"got {X[0, t].tolist()}{hint}")
 
 
 @points(1)
 def test_encode_pair_targets(student):
     """encode_pair's Y holds the label's character indices as an int64 tensor of shape (1, T)"""
-    for pair in [APPLE, *UNSEEN]:
-        what, _, Y, (_, expected_Y) = encoded(student, *pair)
+    for pair, c2i in ENCODED:
+        what, _, Y, (_, expected_Y) = encoded(student, *pair, c2i)
         Y = tensor(Y, f"Y from {what}", tuple(expected_Y.shape), torch.int64)
         if not torch.equal(Y, expected_Y):
-            fail(f"Y from {what} should be {expected_Y.tolist()}, got {Y.tolist()}")
+            hint = ": look each character up in the char_to_index passed in" if c2i is not None else ""
+            fail(f"Y from {what} should be {expected_Y.tolist()}, got {Y.tolist()}{hint}")
+
+
+# The notebook's nn.RNN(input_size, hidden_size, batch_first=True): its h_t = tanh(...) is one layer with biases.
+RNN_CONTRACT = dict(batch_first=True, num_layers=1, nonlinearity="tanh", bias=True, bidirectional=False)
 
 
 @points(1)
 def test_net_has_rnn_and_fc(student):
-    """Net(input, hidden, output) has an nn.RNN `rnn` (batch_first) and an nn.Linear `fc` of those sizes"""
+    """Net(input, hidden, output) has an nn.RNN `rnn` (batch_first, one tanh layer) and an nn.Linear `fc` of those
+    sizes"""
     for what, net in [("Net(6, 7, 5)", student.new("Net", 6, 7, 5)),
                       ("Net(input_size=6, hidden_size=7, output_size=5)",
                        student.new("Net", input_size=6, hidden_size=7, output_size=5))]:
         rnn = build(module(student.attribute(net, "rnn"), f"{what}.rnn", "RNN"), f"{what}.rnn")
         fc = build(module(student.attribute(net, "fc"), f"{what}.fc", "Linear"), f"{what}.fc")
-        if (rnn.input_size, rnn.hidden_size) != (6, 7) or not rnn.batch_first:
-            fail(f"{what}.rnn should be nn.RNN(6, 7, batch_first=True), got nn.RNN({rnn.input_size}, "
-                 f"{rnn.hidden_size}, batch_first={rnn.batch_first})")
-        if (fc.in_features, fc.out_features) != (7, 5):
-            fail(f"{what}.fc should be nn.Linear(7, 5), got nn.Linear({fc.in_features}, {fc.out_features})")
+        got = {k: getattr(rnn, k) for k in RNN_CONTRACT}
+        if (rnn.input_size, rnn.hidden_size) != (6, 7) or got != RNN_CONTRACT:
+            shown = ", ".join(f"{k}={v!r}" for k, v in got.items() if k == "batch_first" or v != RNN_CONTRACT[k])
+            fail(f"{what}.rnn should be nn.RNN(6, 7, batch_first=True) (the defaults for the rest: one layer, "
+                 f"tanh, with biases, one direction), got nn.RNN({rnn.input_size}, {rnn.hidden_size}, {shown})")
+        if (fc.in_features, fc.out_features, fc.bias is not None) != (7, 5, True):
+            fail(f"{what}.fc should be nn.Linear(7, 5) (with its bias b_fc), got nn.Linear({fc.in_features}, "
+                 f"{fc.out_features}, bias={fc.bias is not None})")
 
 
 @points(1)
@@ -242,17 +267,21 @@ def run_of(result: Any, what: str, epochs: int) -> Run:
 
 
 def run(student, input_str: str = "apple", label_str: str = "pple!", hidden_size: int = 5,
-        learning_rate: float = 0.1, epochs: int = 100, *, seed: int, shared: dict | None = None) -> Run:
-    """A keyword call with every argument given (the form that needs no default). With `shared` (the
-    session's runs), a run another test already made with the same arguments is reused: only for a
-    test that does not exist to call again (not those of determinism or state between calls)."""
+        learning_rate: float = 0.1, epochs: int = 100, *, seed: int, shared: dict | None = None,
+        keywords: bool = False) -> Run:
+    """A keyword call with every argument given (the form that needs no default), the strings positionally
+    or, with `keywords`, as input_str= and label_str=. With `shared` (the session's runs), a run another
+    test already made with the same arguments is reused: only for a test that does not exist to call
+    again (not those of determinism or state between calls)."""
     kwargs = dict(hidden_size=hidden_size, learning_rate=learning_rate, epochs=epochs, seed=seed)
     key = (input_str, label_str, *kwargs.values())
     if shared is not None and key in shared:
         return reused(student, shared[key])
-    what = call_text((input_str, label_str), kwargs)
+    strings = dict(input_str=input_str, label_str=label_str) if keywords else {}
+    args = () if keywords else (input_str, label_str)
+    what = call_text(args, {**strings, **kwargs})
     first = len(student.calls)
-    result = run_of(student.call("train_char_rnn", input_str, label_str, **kwargs), what, epochs)
+    result = run_of(student.call("train_char_rnn", *args, **strings, **kwargs), what, epochs)
     result.kwargs = dict(input_str=input_str, label_str=label_str, **kwargs)
     result.calls = student.calls[first:]
     if shared is not None:
@@ -396,14 +425,18 @@ def test_train_learns_apple(student, seed_shift, shared, record_property):
 @points(2)
 def test_train_learns_unseen_words(student, seed_shift):
     """train_char_rnn learns other words the same way (hidden size = vocabulary size)"""
-    for (input_str, label_str), seed in zip(UNSEEN, TRAINING.seeds):
+    for i, ((input_str, label_str), seed) in enumerate(zip(UNSEEN, TRAINING.seeds)):
         hidden = len(reference.build_vocab(input_str, label_str))
-        result = run(student, input_str, label_str, hidden_size=hidden, seed=seed + seed_shift)
+        # the last by keyword: input_str and label_str are the contract's names too
+        result = run(student, input_str, label_str, hidden_size=hidden, seed=seed + seed_shift,
+                     keywords=i == len(UNSEEN) - 1)
         judge_training((result.net, result.losses, result.prediction), input_str, label_str, 100, result.what)
 
 
+# The second label is not the input shifted by one: train_char_rnn learns the label it is given (the loop is
+# replayed over a few epochs, so this pair need not be learnt to the end).
 LOOP_RUNS = [dict(input_str="apple", label_str="pple!", hidden_size=5, learning_rate=0.1, seed=0),
-             dict(input_str="tensor", label_str="ensor!", hidden_size=7, learning_rate=0.05, seed=2)]
+             dict(input_str="tensor", label_str="senor!", hidden_size=7, learning_rate=0.05, seed=2)]
 
 
 def loss_hint(epoch: int, got: float, replayed: list[float], steps: int) -> str:
@@ -415,7 +448,8 @@ def loss_hint(epoch: int, got: float, replayed: list[float], steps: int) -> str:
                 "optimizer.step()")
     if epoch == 0:
         return (": the first loss is the untrained net's mean nn.CrossEntropyLoss of the raw logits (no softmax) "
-                "on X, from the weights torch.manual_seed(seed) gives (as epochs=0 returns them)")
+                "on X against label_str's indices Y, from the weights torch.manual_seed(seed) gives (as epochs=0 "
+                "returns them)")
     return (": the first epochs agree, so the loss is right but the updates differ; the contract's loop is "
             "torch.optim.Adam(net.parameters(), lr=learning_rate) with its default betas and no weight decay, "
             "optimizer.zero_grad() every epoch, and a Net whose forward keeps no state between calls")
@@ -451,15 +485,18 @@ def test_train_prediction_is_the_nets(student, seed_shift):
     kwargs = dict(input_str=UNSEEN[0][0], label_str=UNSEEN[0][1], seed=1 + seed_shift)  # early in training, not yet the label
     result = run(student, **kwargs, epochs=3)
     pair = pair_of(kwargs)
-    require_learnt(student, result, untrained(student, **kwargs), pair, "what its net predicts")
+    start = untrained(student, **kwargs)
+    require_learnt(student, result, start, pair, "what its net predicts")
     X, _, index_to_char = pair_data(*pair)
-    logits = rebuilt_net(result.net, f"the net returned by {result.what}", batch_first=None)(X)  # as it computes
-    expected = reference.decode(logits, index_to_char)
-    # A decode that is wrong is test_decode_*'s business: the student's own decode of the net's logits counts too.
-    if result.prediction != expected and result.prediction != student.call("decode", logits, index_to_char):
-        fail(f"{result.what} returned the prediction {result.prediction!r}, but its returned net predicts "
-             f"{expected!r} (the argmax of its logits on X): return decode(net(X), index_to_char) of the "
-             "trained net")
+    for returned, which in [(result, "trained net"), (start, "untrained net (epochs=0: the loop runs no epoch)")]:
+        # batch_first=None: as the net computes; a decode that is wrong is test_decode_*'s business, so the
+        # student's own decode of the net's logits counts too.
+        logits = rebuilt_net(returned.net, f"the net returned by {returned.what}", batch_first=None)(X)
+        expected = reference.decode(logits, index_to_char)
+        if returned.prediction != expected and returned.prediction != student.call("decode", logits, index_to_char):
+            fail(f"{returned.what} returned the prediction {returned.prediction!r}, but its returned net predicts "
+                 f"{expected!r} (the argmax of its logits on X): return decode(net(X), index_to_char) of the "
+                 f"{which}, after the loop")
 
 
 @points(1)
