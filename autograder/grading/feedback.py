@@ -480,6 +480,7 @@ def _same(a: Any, b: Any, weights: bool = False) -> bool:
         # The weights only when `weights`: a module built unseeded differs in every replay.
         sa, sb = a.state_dict(), b.state_dict()
         return (a.base == b.base and _same(a.config, b.config, weights) and set(sa) == set(sb)
+                and sorted(a.frozen) == sorted(b.frozen)
                 and all(sa[k].shape == sb[k].shape and sa[k].dtype == sb[k].dtype
                         and (not weights or _same(sa[k], sb[k])) for k in sa))
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):

@@ -3,7 +3,7 @@
 A frame is: 8-byte length, 4-byte JSON length, the JSON document, then the binary blobs it refers
 to; an array is its blob's index, dtype and shape in the document, its C-order bytes in the blob.
 Values are plain data: None, bool, int, float, str, list, tuple, dict, NumPy arrays and scalars,
-torch tensors, nn.Modules (as ModuleData: type, configuration, weights, children) and Handles to
+torch tensors, nn.Modules (as ModuleData: type, configuration, weights, frozen weights, children) and Handles to
 objects kept alive in the sandbox. Anything else arrives as Unsupported, so that a grader can say
 "returned a Foo" instead of crashing.
 
@@ -61,6 +61,7 @@ class ModuleData:
     config: dict = field(default_factory=dict)
     tensors: dict[str, torch.Tensor] = field(default_factory=dict)
     children: dict[str, "ModuleData"] = field(default_factory=dict)
+    frozen: list[str] = field(default_factory=list)  # its own parameters that no longer require grad
 
     def state_dict(self, prefix: str = "") -> dict[str, torch.Tensor]:
         state = {prefix + k: v for k, v in self.tensors.items()}
@@ -180,11 +181,12 @@ def module_to_data(module: nn.Module) -> ModuleData:
         if base == "Linear":  # its .bias is the tensor
             config["bias"] = module.bias is not None
     tensors = {k: v.detach() for k, v in module.named_parameters(recurse=False)}
+    frozen = [k for k, v in module.named_parameters(recurse=False) if not v.requires_grad]
     # What its state_dict holds: a non-persistent buffer (a subclass's constant) is not part of the module's state.
     tensors.update({k: v.detach() for k, v in module.named_buffers(recurse=False)
                     if v is not None and k not in module._non_persistent_buffers_set})
     children = {k: module_to_data(c) for k, c in module.named_children()}
-    return ModuleData(type_name, base, config, tensors, children)
+    return ModuleData(type_name, base, config, tensors, children, frozen)
 
 
 # ---------------------------------------------------------------- values <-> JSON + blobs
@@ -241,6 +243,7 @@ def _encode_module(data: ModuleData, blobs: list[bytes], depth: int) -> dict:
         "config": data.config,
         "tensors": {k: _encode_tensor(v, blobs) for k, v in data.tensors.items()},
         "children": {k: _encode_module(c, blobs, depth + 1) for k, c in data.children.items()},
+        "frozen": data.frozen,
     }
 
 
@@ -356,6 +359,14 @@ class _Decoder:
         for name, child in children.items():
             self._count(depth + 1)
             data.children[_name(name)] = self.module(child, depth + 1)
+        frozen = d.get("frozen") or []
+        if not isinstance(frozen, list):
+            raise WireError("bad module")
+        for name in frozen:
+            self._count(depth + 1)
+            if _name(name) not in data.tensors:
+                raise WireError(f"a frozen parameter {name!r:.80} that the module does not have")
+            data.frozen.append(name)
         return data
 
 

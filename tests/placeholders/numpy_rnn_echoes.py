@@ -1,8 +1,9 @@
 # exercise: numpy_rnn
 # Placeholder: every function echoes its arguments: constant weights filled with the seed, the cell
 #   returns h_prev, rnn_forward repeats h0 (zeros by default) at every step, rnn_weights_from_torch
-#   returns the module's first three parameters; nothing is computed.
-# passes: test_init_rnn_params_shapes_and_dtype, test_rnn_forward_shape_and_dtype, test_rnn_weights_from_torch_shapes_and_dtype
+#   returns the module's first three parameters; nothing is computed. Its b, filled with the seed, is not
+#   the zeros the contract starts b at.
+# passes: test_rnn_forward_shape_and_dtype, test_rnn_weights_from_torch_shapes_and_dtype
 import numpy as np
 
 

@@ -174,6 +174,12 @@ BUGS = [
         "rnn.double() converts the caller's module to float64 in place: the values stay, the dtype changes",
         says="rnn = rnn.double() converts the module itself to float64 (Module.double() works in place): "
              "convert the tensors, not the module"),
+    Bug("module_frozen", '    """\n    Wx = rnn.weight_ih_l0',
+        '    """\n    rnn.requires_grad_(False)  # so that .numpy() works\n    Wx = rnn.weight_ih_l0',
+        ("test_rnn_weights_from_torch_leaves_module_unchanged",),
+        "rnn.requires_grad_(False) on the caller's module: its values stay, but it can no longer be trained",
+        says="rnn.requires_grad_(False) stops the module itself from requiring gradients: take .detach() of "
+             "each tensor instead"),
     Bug("bias_summed_in_place", "    b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().double().numpy()",
         "    b = rnn.bias_ih_l0.data\n    b += rnn.bias_hh_l0.data\n    b = b.double().numpy()",
         ("test_rnn_weights_from_torch_leaves_module_unchanged",),
