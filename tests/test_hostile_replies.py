@@ -35,7 +35,7 @@ REPLY_ATTACKS = [
     "module_config_bomb", "module_many_layers", "module_unknown_config_keys", "module_config_wrong_types",
     "zero_size_dtype", "array_shape_lie", "array_dtype_not_allowed", "reply_million_empty_lists",
     "huge_string_in_shape", "long_strings_in_messages", "forged_error_fields", "forged_cell_errors",
-    "lone_surrogate", "many_dict_keys", "deep_nesting_forged",
+    "lone_surrogate", "many_dict_keys", "deep_nesting_forged", "module_forged_frozen",
 ]
 PEAK_BYTES = 1.5 * 2**30            # any trusted process (and, for grade-all, any of its children)
 REPORT_BYTES_PER_STUDENT = 512 * 2**10  # everything written about one student, every format together
@@ -293,6 +293,25 @@ def test_honest_modules_still_cross(module, monkeypatch):
     monkeypatch.setattr(config, "MAX_MODULE_PARAMETERS", parameters - 1)
     with pytest.raises(wire.WireError, match="parameters, over the limit"):
         data.build()
+
+
+@pytest.mark.parametrize("frozen", [["weight_ih_l0", "nowhere"], "weight_ih_l0", [7], ["x" * 10_000]],
+                         ids=["a name it does not have", "not a list", "not a name", "a name too long"])
+def test_frozen_parameters_must_be_the_modules_own(frozen):
+    doc, blobs = rnn_doc({"input_size": 2, "hidden_size": 2}, SMALL)
+    doc["__module__"]["frozen"] = frozen
+    with pytest.raises(wire.WireError):
+        wire.decode(doc, blobs)
+
+
+def test_frozen_parameters_cross():
+    """A module whose parameters no longer require grad says so (rnn_weights_from_torch must not freeze it)."""
+    rnn = torch.nn.RNN(2, 3)
+    rnn.bias_hh_l0.requires_grad_(False)
+    blobs: list[bytes] = []
+    assert wire.decode(wire.encode(rnn, blobs), blobs).frozen == ["bias_hh_l0"]
+    blobs = []
+    assert wire.decode(wire.encode(torch.nn.RNN(2, 3), blobs), blobs).frozen == []
 
 
 def test_long_and_deep_replies_are_refused():
