@@ -295,8 +295,9 @@ def test_honest_modules_still_cross(module, monkeypatch):
         data.build()
 
 
-@pytest.mark.parametrize("frozen", [["weight_ih_l0", "nowhere"], "weight_ih_l0", [7], ["x" * 10_000]],
-                         ids=["a name it does not have", "not a list", "not a name", "a name too long"])
+@pytest.mark.parametrize("frozen", [["weight_ih_l0", "nowhere"], "weight_ih_l0", [7], ["x" * 10_000],
+                                    ["bias_hh_l0", "bias_hh_l0"]],
+                         ids=["a name it does not have", "not a list", "not a name", "a name too long", "a name twice"])
 def test_frozen_parameters_must_be_the_modules_own(frozen):
     doc, blobs = rnn_doc({"input_size": 2, "hidden_size": 2}, SMALL)
     doc["__module__"]["frozen"] = frozen

@@ -3,9 +3,9 @@
 A frame is: 8-byte length, 4-byte JSON length, the JSON document, then the binary blobs it refers
 to; an array is its blob's index, dtype and shape in the document, its C-order bytes in the blob.
 Values are plain data: None, bool, int, float, str, list, tuple, dict, NumPy arrays and scalars,
-torch tensors, nn.Modules (as ModuleData: type, configuration, weights, frozen weights, children) and Handles to
-objects kept alive in the sandbox. Anything else arrives as Unsupported, so that a grader can say
-"returned a Foo" instead of crashing.
+torch tensors, nn.Modules (as ModuleData: type, configuration, weights, frozen weights, children)
+and Handles to objects kept alive in the sandbox. Anything else arrives as Unsupported, so that a
+grader can say "returned a Foo" instead of crashing.
 
 Decoding trusts nothing it reads: values and depth are counted as they are read, an array's dtype
 must be a plain number and its shape must fill its blob's length exactly before it is allocated, a
@@ -364,8 +364,8 @@ class _Decoder:
             raise WireError("bad module")
         for name in frozen:
             self._count(depth + 1)
-            if _name(name) not in data.tensors:
-                raise WireError(f"a frozen parameter {name!r:.80} that the module does not have")
+            if _name(name) not in data.tensors or name in data.frozen:
+                raise WireError(f"a frozen parameter {name!r:.80} that the module does not have, or names twice")
             data.frozen.append(name)
         return data
 

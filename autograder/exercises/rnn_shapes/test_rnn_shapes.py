@@ -57,7 +57,12 @@ def called(student, what: str, function: str, *args, **kwargs):
 def shapes(student, *args, **kwargs) -> tuple[tuple, tuple]:
     """The student's (output shape, h_n shape) for this call, checked against torch's."""
     what = call_text(args, kwargs)
-    got = unpack(called(student, what, "rnn_output_shapes", *args, **kwargs), 2, what)
+    return checked_shapes(called(student, what, "rnn_output_shapes", *args, **kwargs), what, *args, **kwargs)
+
+
+def checked_shapes(result, what: str, *args, **kwargs) -> tuple[tuple, tuple]:
+    """A result of rnn_output_shapes(*args, **kwargs) as its two shapes, checked against torch's."""
+    got = unpack(result, 2, what)
     expected = torch_shapes(*args, **kwargs)
     for name, shape, want in zip(("output", "h_n"), got, expected):
         as_tuple = tuple(shape) if isinstance(shape, (tuple, list)) else shape
@@ -103,7 +108,7 @@ def test_rnn_output_shapes_are_tuples_of_ints(student):
     if isinstance(pair, list):
         fail(f"{what} should return the pair as a tuple (output_shape, h_n_shape), but returned a list: "
              "return tuple(output.shape), tuple(h_n.shape)")
-    for name, shape in zip(("output", "h_n"), shapes(student, *args)):
+    for name, shape in zip(("output", "h_n"), checked_shapes(pair, what, *args)):
         if not isinstance(shape, tuple):
             fail(f"{what}: the {name} shape should be a tuple, but is {kind(shape)}: return tuple(output.shape)")
         wrong = next((n for n in shape if type(n) is not int), None)
