@@ -6,8 +6,10 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 
 import numpy as np
+import torch
 import pytest
 
 from autograder.exercises import get
@@ -129,6 +131,28 @@ def test_a_replay_past_its_allowance_is_cut_and_charged_what_it_used():
     mistakes = Mistakes(NUMPY_RNN)
     assert mistakes._spend(0.0, 0.05, lambda: spin(2.0)) == CUT
     assert 0.05 <= NAMING_BUDGET_S - mistakes.budget < 0.5
+
+
+def test_a_cut_replay_leaves_the_graders_modes_as_they_were():
+    """A stop lands anywhere, also inside torch.no_grad()'s __exit__ before it turns grad mode back
+    on: every later grading in that process then failed its autograd checks (CI, b30cd30)."""
+    def half_restored() -> None:
+        torch.set_grad_enabled(False)  # what no_grad() leaves when stopped inside its __exit__
+        torch.set_default_dtype(torch.float64)
+        np.seterr(all="raise")
+        warnings.simplefilter("error")
+        guard = torch._C._InferenceMode(True)
+        guard.__enter__()
+        spin(2.0)
+
+    before = np.geterr(), list(warnings.filters)
+    assert Mistakes(NUMPY_RNN)._spend(0.0, 0.05, half_restored) == CUT
+    assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+    assert torch.get_default_dtype() == torch.float32
+    assert (np.geterr(), list(warnings.filters)) == before
+    weight = torch.ones(2, requires_grad=True)
+    (weight * weight).sum().backward()  # the trusted side's autograd works again
+    assert weight.grad.tolist() == [2.0, 2.0]
 
 
 def test_a_later_submission_making_the_same_calls_reuses_the_replays_and_is_charged_the_same():

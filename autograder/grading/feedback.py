@@ -21,7 +21,8 @@ import math
 import threading
 import time
 import types
-from typing import Any, NamedTuple
+import warnings
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -212,6 +213,7 @@ class Mistakes:
         if self.budget <= 0 or estimate > self.budget:
             return None
         _warm_up()
+        restore_modes = _modes_restorer()
         started = time.thread_time()  # this thread only: a Dask worker's other threads do not count
         try:
             # The grader's state is put back outside the allowance, so a stop cannot interrupt that.
@@ -220,6 +222,7 @@ class Mistakes:
         except _OutOfTime:
             return CUT
         finally:
+            restore_modes()  # once a stopped replay's frames are gone (a guard in them restores on its own)
             self._last_cost = time.thread_time() - started
             self.budget -= self._last_cost
 
@@ -337,14 +340,28 @@ def _warm_up() -> None:
 
 @contextlib.contextmanager
 def _isolated():
-    """A replay leaves the grader as it was: its printing, torch's and NumPy's global random state."""
+    """A replay leaves the grader as it was: its printing, warnings, torch's and NumPy's global
+    random state."""
     state = np.random.get_state()
-    with torch.random.fork_rng(), contextlib.redirect_stdout(io.StringIO()), \
+    with torch.random.fork_rng(), warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
         try:
             yield
         finally:
             np.random.set_state(state)
+
+
+def _modes_restorer() -> Callable[[], None]:
+    """What puts back the process-wide modes a replay may change, or a stop leave half-restored: it
+    lands anywhere, also inside torch.no_grad()'s __exit__, and grad mode left off made every later
+    grading's autograd fail in that process."""
+    grad, dtype, errors = torch.is_grad_enabled(), torch.get_default_dtype(), np.geterr()
+
+    def restore() -> None:
+        torch.set_grad_enabled(grad)
+        torch.set_default_dtype(dtype)
+        np.seterr(**errors)
+    return restore
 
 
 def _nbytes(value: Any) -> int:
