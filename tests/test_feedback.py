@@ -97,6 +97,31 @@ def test_a_replay_is_stopped_at_its_allowance_in_any_thread_and_nothing_is_left_
         assert 0.05 <= outcome[0] < 0.5, outcome
 
 
+def test_a_stop_swallowed_inside_a_finaliser_is_raised_again():
+    """Python swallows an exception raised inside __del__ or a weakref callback (it reports it to
+    sys.unraisablehook): the stop must come again, and nothing be reported as unraisable."""
+    class Finalised:
+        def __del__(self) -> None:
+            spin(0.003)
+
+    def finalising(seconds: float) -> None:
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
+            Finalised()  # freed at once: a good part of the time is spent in its __del__
+            spin(0.0071)
+
+    reported: list = []
+    hook, sys.unraisablehook = sys.unraisablehook, reported.append
+    try:
+        for _ in range(5):
+            with pytest.raises(_OutOfTime):
+                with _stopped_after(0.05):
+                    finalising(1.0)
+    finally:
+        sys.unraisablehook = hook
+    assert reported == []
+
+
 def test_stopping_replays_never_hangs_under_a_tracer_or_profiler():
     """A debugger, coverage or cProfile may run the graders: stops (and replays that end in time)
     must still end. Withdrawing an undelivered stop left CPython's eval breaker set, which spun forever

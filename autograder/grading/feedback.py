@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import math
+import sys
 import threading
 import time
 import types
@@ -286,23 +287,41 @@ def _stopped_after(seconds: float):
     polls this thread's CPU clock and raises it asynchronously (as a signal would, but in any
     thread: the pool's main thread and a Dask worker's task thread alike); nothing slows the code.
 
-    A raised exception is never withdrawn (PyThreadState_SetAsyncExc with NULL): CPython 3.11
-    then leaves its eval breaker set for good, which spins forever under a tracer or profiler
-    (a debugger, coverage, cProfile). One raised but not yet delivered is taken here instead."""
+    A stop delivered inside a __del__ or a weakref callback is swallowed by Python (reported to
+    sys.unraisablehook): it is raised again. A raised exception is never withdrawn
+    (PyThreadState_SetAsyncExc with NULL): CPython 3.11 then leaves its eval breaker set for good,
+    which spins forever under a tracer or profiler (a debugger, coverage, cProfile). One raised but
+    not yet delivered is taken here instead. At most one is ever outstanding."""
     target = threading.get_ident()
     clock = time.pthread_getcpuclockid(target)
     deadline = time.clock_gettime(clock) + seconds
-    done, lock, raised = threading.Event(), threading.Lock(), []
+    done, swallowed, lock, raised = threading.Event(), threading.Event(), threading.Lock(), []
+
+    def stop() -> None:
+        with lock:
+            if not done.is_set():
+                raised.append(True)
+                _raise_in(target, _OutOfTime)
 
     def watch() -> None:
         while not done.wait(WATCH_INTERVAL_S):
             if time.clock_gettime(clock) > deadline:
-                with lock:
-                    if not done.is_set():
-                        raised.append(True)
-                        _raise_in(target, _OutOfTime)
+                stop()
+                while not done.is_set():
+                    if swallowed.wait(WATCH_INTERVAL_S):
+                        swallowed.clear()
+                        stop()
                 return
 
+    previous = sys.unraisablehook
+
+    def unraisable(report: Any) -> None:
+        if report.exc_type is _OutOfTime and threading.get_ident() == target:
+            swallowed.set()
+        else:
+            previous(report)
+
+    sys.unraisablehook = unraisable
     watcher = threading.Thread(target=watch, name="replay-allowance", daemon=True)
     watcher.start()
     delivered = False
@@ -321,6 +340,8 @@ def _stopped_after(seconds: float):
             except _OutOfTime:
                 pass
         watcher.join()
+        if sys.unraisablehook is unraisable:
+            sys.unraisablehook = previous
 
 
 def _raise_in(thread: int, exception: type[BaseException]) -> None:
