@@ -12,6 +12,14 @@ EPOCH = ("    for _ in range(epochs):\n        optimizer.zero_grad()\n        lo
          "        loss.backward()\n        optimizer.step()\n        losses.append(loss.item())\n")
 
 BUGS = [
+    Bug("vocab_lowercased", "return sorted(set(input_str + label_str))",
+        "return sorted(set((input_str + label_str).lower()))", ("test_build_vocab_other_words",),
+        "lower-cases the text: 'H' is not in the vocabulary, so encoding 'Hi' fails",
+        says="build_vocab lower-cases the strings; every character, capitals too, belongs in the vocabulary"),
+    Bug("vocab_without_spaces", "return sorted(set(input_str + label_str))",
+        'return sorted(set(input_str + label_str) - {" "})', ("test_build_vocab_other_words",),
+        "leaves the space out of the vocabulary",
+        says="build_vocab leaves out the space; every character, spaces too, belongs in the vocabulary"),
     Bug("vocab_in_order_of_appearance", "sorted(set(input_str + label_str))",
         "list(dict.fromkeys(input_str + label_str))", ("test_build_vocab_apple",), "not sorted"),
     Bug("vocab_of_input_only", "sorted(set(input_str + label_str))", "sorted(set(input_str))",

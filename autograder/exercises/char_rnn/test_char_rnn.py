@@ -45,8 +45,9 @@ def test_build_vocab_apple(student):
 
 @points(1)
 def test_build_vocab_other_words(student):
-    """build_vocab gives the sorted unique characters of both strings for other words too"""
-    for i, pair in enumerate([*UNSEEN, ("zebra", "abz"), ("a", "b"), ("ba", "ab")]):
+    """build_vocab gives the sorted unique characters of both strings for other words too, capitals
+    and spaces included"""
+    for i, pair in enumerate([*UNSEEN, ("zebra", "abz"), ("a", "b"), ("ba", "ab"), ("Hi Bo", "i Bo!")]):
         vocab_of(student, *pair, keywords=i % 2 == 1)
 
 

@@ -145,12 +145,30 @@ def check_configuration(rnn: nn.RNN, what: str, input_size: int, hidden: int, la
              f"num_layers={got[2]!r}, bidirectional={got[3]!r})")
 
 
+def check_nn_rnn_defaults(data, rnn: nn.RNN, what: str) -> None:
+    """What make_rnn is not asked for stays nn.RNN's default: biases, no dropout, float32 weights."""
+    if not rnn.bias:
+        fail(f"{what} should keep nn.RNN's biases (bias=True, its default), got bias=False: "
+             "leave bias out of nn.RNN(...)")
+    if rnn.dropout:
+        fail(f"{what} should build an nn.RNN without dropout (dropout=0, its default), got "
+             f"dropout={rnn.dropout!r}: leave dropout out of nn.RNN(...)")
+    dtypes = sorted({str(weight.dtype) for weight in data.state_dict().values()})
+    if dtypes != ["torch.float32"]:
+        fail(f"{what} should have float32 weights (torch's default), got {', '.join(dtypes)}: "
+             "do not call .double() or pass a dtype")
+
+
 @points(1)
 def test_make_rnn_defaults(student):
-    """make_rnn(input_size, hidden_size) builds one unidirectional layer of tanh cells with batch_first=True"""
+    """make_rnn(input_size, hidden_size) builds one unidirectional layer of tanh cells with batch_first=True
+    and nn.RNN's other defaults"""
     for input_size, hidden in ((5, 8), (4, 6)):
         what = f"make_rnn({input_size}, {hidden})"
-        check_configuration(rnn_of(student, what, input_size, hidden), what, input_size, hidden, 1, False)
+        data = called(student, what, "make_rnn", input_size, hidden)
+        rnn = checked_rnn(data, what)
+        check_configuration(rnn, what, input_size, hidden, 1, False)
+        check_nn_rnn_defaults(data, rnn, what)
 
 
 @points(1)
