@@ -84,6 +84,18 @@ BUGS = [
     Bug("sgd_momentum_converges", "torch.optim.Adam(net.parameters(), lr=learning_rate)",
         "torch.optim.SGD(net.parameters(), lr=10 * learning_rate, momentum=0.9)",
         (LOOP,), "SGD with momentum and a larger step: may converge, but is not Adam(learning_rate)"),
+    Bug("step_lr_schedule", "lr=learning_rate)\n\n    losses = []\n" + EPOCH,
+        "lr=learning_rate)\n    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30, gamma=0.1)\n"
+        "\n    losses = []\n" + EPOCH + "        scheduler.step()\n",
+        (LOOP,), "a StepLR schedule: the rate drops tenfold after 30 epochs, long after the first ones",
+        says="the learning rate changes during training (a schedule); the contract's Adam keeps "
+             "lr=learning_rate for every epoch"),
+    Bug("rate_halved_every_10_epochs", "        losses.append(loss.item())\n",
+        "        losses.append(loss.item())\n        if len(losses) % 10 == 0:  # decay the rate\n"
+        "            for group in optimizer.param_groups:\n                group[\"lr\"] /= 2\n",
+        (LOOP,), "halves the learning rate by hand every 10 epochs",
+        says="the learning rate changes during training (a schedule); the contract's Adam keeps "
+             "lr=learning_rate for every epoch"),
     Bug("sum_reduction", "nn.CrossEntropyLoss()", 'nn.CrossEntropyLoss(reduction="sum")',
         (LOOP,), "sums the loss over the T steps instead of averaging: losses T times too large"),
     Bug("loss_after_step", "        optimizer.step()\n        losses.append(loss.item())\n",

@@ -116,7 +116,7 @@ def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, e
     X, Y, _ = pair_data(input_str, label_str)
     optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
     losses = []
-    with one_thread():
+    with one_thread(), torch.enable_grad():  # the grader's own autograd, whatever the process's grad mode
         for _ in range(epochs):
             optimizer.zero_grad()
             loss = mean_cross_entropy(net(X), Y)
