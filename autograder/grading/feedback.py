@@ -313,15 +313,7 @@ def _stopped_after(seconds: float):
                         stop()
                 return
 
-    previous = sys.unraisablehook
-
-    def unraisable(report: Any) -> None:
-        if report.exc_type is _OutOfTime and threading.get_ident() == target:
-            swallowed.set()
-        else:
-            previous(report)
-
-    sys.unraisablehook = unraisable
+    _SWALLOWED.watch(target, swallowed)
     watcher = threading.Thread(target=watch, name="replay-allowance", daemon=True)
     watcher.start()
     delivered = False
@@ -340,8 +332,40 @@ def _stopped_after(seconds: float):
             except _OutOfTime:
                 pass
         watcher.join()
-        if sys.unraisablehook is unraisable:
-            sys.unraisablehook = previous
+        _SWALLOWED.unwatch(target)
+
+
+class _SwallowedStops:
+    """One sys.unraisablehook for the process's replays under a stop (a Dask worker may run several
+    in its threads): it tells a thread's watcher that its stop was swallowed and hands any other
+    report to the hook it replaced, put back once no replay is watched."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: dict[int, threading.Event] = {}
+        self._previous: Callable[[Any], None] = sys.__unraisablehook__
+
+    def watch(self, thread: int, swallowed: threading.Event) -> None:
+        with self._lock:
+            if not self._events:
+                self._previous, sys.unraisablehook = sys.unraisablehook, self._hook
+            self._events[thread] = swallowed
+
+    def unwatch(self, thread: int) -> None:
+        with self._lock:
+            del self._events[thread]
+            if not self._events and sys.unraisablehook == self._hook:
+                sys.unraisablehook = self._previous
+
+    def _hook(self, report: Any) -> None:
+        swallowed = self._events.get(threading.get_ident())
+        if swallowed is not None and report.exc_type is _OutOfTime:
+            swallowed.set()
+        else:
+            self._previous(report)
+
+
+_SWALLOWED = _SwallowedStops()
 
 
 def _raise_in(thread: int, exception: type[BaseException]) -> None:
