@@ -118,14 +118,14 @@ def loop(seeds: int) -> None:
               f"(weights {worst[2]:.2e})  {verdict}", flush=True)
     for bug in (b for b in BUGS if b.exercise == "char_rnn" and LOOP in b.must_fail):
         solution = module_from(bug.source(), bug.name)
-        caught, largest = 0, [float("inf")] * 3  # per seed, the test fails if one of its runs differs
+        caught, smallest = 0, [float("inf")] * 3  # per seed, the test fails if one of its runs differs
         for seed in range(seeds):
             differences = [loop_difference(solution, settings, seed) for settings in LOOP_RUNS]
             worst = max(differences, key=lambda d: max(d[:2]))
-            largest = [min(s, d) for s, d in zip(largest, worst)]
+            smallest = [min(s, d) for s, d in zip(smallest, worst)]
             caught += max(worst[:2]) > TRAINING.loop_atol
-        print(f"  bug     {bug.name:<40} smallest difference (a seed's larger run): losses {largest[0]:.2e}, "
-              f"net's loss {largest[1]:.2e}; caught at {caught} of {seeds} seeds", flush=True)
+        print(f"  bug     {bug.name:<40} smallest difference (a seed's larger run): losses {smallest[0]:.2e}, "
+              f"net's loss {smallest[1]:.2e}; caught at {caught} of {seeds} seeds", flush=True)
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ import time
 import warnings
 
 import numpy as np
-import torch
 import pytest
+import torch
 
 from autograder.exercises import get
 from autograder.grading import feedback

@@ -17,6 +17,7 @@ from torch import nn
 from autograder.grading.student_code import StudentCodeError
 
 from autograder.grading.checks import build, fail, kind, module, unpack
+from autograder.sandbox.wire import ModuleData
 
 points = pytest.mark.points
 
@@ -145,7 +146,7 @@ def check_configuration(rnn: nn.RNN, what: str, input_size: int, hidden: int, la
              f"num_layers={got[2]!r}, bidirectional={got[3]!r})")
 
 
-def check_nn_rnn_defaults(data, rnn: nn.RNN, what: str) -> None:
+def check_nn_rnn_defaults(data: ModuleData, rnn: nn.RNN, what: str) -> None:
     """What make_rnn is not asked for stays nn.RNN's default: biases, no dropout, float32 weights."""
     if not rnn.bias:
         fail(f"{what} should keep nn.RNN's biases (bias=True, its default), got bias=False: "
