@@ -58,6 +58,9 @@ class Settings:
     max_problem_chars: int = _setting(1000, "one loading problem or limit hit")
     max_problems: int = _setting(20, "loading problems (and limits hit) kept per exercise")
     max_output_chars: int = _setting(32 * KiB, "what a submission printed, over all its restarts")
+    naming_memory_bytes: int = _setting(16 * MiB, "the submission's replies kept to name its failed tests' "
+                                                  "mistakes (grading/feedback.py); past it, later failed "
+                                                  "tests go unnamed")
     # --- reading submissions (trusted side) ---
     # IPython syntax (%magic, !shell) is turned into Python on the trusted side, at a cost of about
     # 2.5 us per byte of the cell per such line (at most about 2 s per notebook, measured).

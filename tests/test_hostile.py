@@ -361,7 +361,7 @@ NUMPY_RNN_TESTS_OF = {
                     "test_rnn_forward_single_timestep", "test_rnn_forward_integer_and_float32_inputs",
                     "test_rnn_results_do_not_depend_on_other_calls",
                     "test_rnn_cell_step_and_rnn_forward_leave_arguments_unchanged",
-                    "test_rnn_forward_matches_nn_rnn"},
+                    "test_rnn_forward_matches_nn_rnn", "test_numpy_rnn_functions_by_keyword"},
 }
 
 

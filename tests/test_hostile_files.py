@@ -284,7 +284,7 @@ def test_many_files_are_counted_to_a_limit(hostile_class):
 
 def test_an_nbformat_3_notebook_is_graded(hostile_class):
     _, out, _, _, rows, _ = hostile_class
-    assert float(rows["hal"]["numpy_rnn"]) == 18
+    assert float(rows["hal"]["numpy_rnn"]) == get("numpy_rnn").points
     stored = json.loads((out / "results" / "hal" / "numpy_rnn.json").read_text())["result"]
     assert stored["problems"] == []
 
@@ -310,7 +310,7 @@ def test_300_shell_lines_are_not_transformed_on_the_trusted_side(hostile_class):
     """The numpy_rnn functions are correct: full marks; the flood cell ran as plain Python, and the
     submission took seconds, not minutes of IPython's transformer."""
     _, out, _, _, rows, _ = hostile_class
-    assert float(rows["pat"]["numpy_rnn"]) == 18
+    assert float(rows["pat"]["numpy_rnn"]) == get("numpy_rnn").points
     stored = json.loads((out / "results" / "pat" / "numpy_rnn.json").read_text())["result"]
     assert "IPython syntax limit" in stored["limits"] and stored["seconds"] < 15
     assert any("ran as plain Python" in p for p in stored["problems"])
@@ -477,6 +477,7 @@ def test_grade_survives_deep_folders_and_refuses_links(tmp_path):
         subprocess.run(["rm", "-rf", str(deep)], check=True)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     stdout = done.stdout.decode()
-    assert "rnn_shapes: 10 / 10" in stdout and "numpy_rnn: 0 / 18" in stdout
+    shapes, numpy_rnn = (f"{get(e).points:g}" for e in ("rnn_shapes", "numpy_rnn"))
+    assert f"rnn_shapes: {shapes} / {shapes}" in stdout and f"numpy_rnn: 0 / {numpy_rnn}" in stdout
     assert "numpy_rnn.py is a link (symbolic link)" in stdout
     assert peak < MAIN_PEAK_BYTES

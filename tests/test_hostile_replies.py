@@ -12,6 +12,7 @@ import csv
 import hashlib
 import json
 import re
+import socket
 import struct
 import subprocess
 import sys
@@ -36,6 +37,7 @@ REPLY_ATTACKS = [
     "zero_size_dtype", "array_shape_lie", "array_dtype_not_allowed", "reply_million_empty_lists",
     "huge_string_in_shape", "long_strings_in_messages", "forged_error_fields", "forged_cell_errors",
     "lone_surrogate", "many_dict_keys", "deep_nesting_forged", "module_forged_frozen",
+    "huge_replies_kept_for_naming",
 ]
 PEAK_BYTES = 1.5 * 2**30            # any trusted process (and, for grade-all, any of its children)
 REPORT_BYTES_PER_STUDENT = 512 * 2**10  # everything written about one student, every format together
@@ -230,6 +232,44 @@ def test_lying_arrays_are_refused_before_anything_is_allocated(dtype, shape, dat
     assert peak < 2**20 + len(data) // 8, peak
 
 
+FORGED_FRAMES = {
+    "Infinity as a blob size": b'{"ok": true, "blob_sizes": [Infinity]}',
+    "NaN as a blob size": b'{"ok": true, "blob_sizes": [NaN]}',
+    "1e999 as a blob size": b'{"ok": true, "blob_sizes": [1e999]}',
+    "true as a blob size": b'{"ok": true, "blob_sizes": [true]}',
+    "2.0 as a blob size": b'{"ok": true, "blob_sizes": [2.0]}',
+    "blob sizes not a list": b'{"ok": true, "blob_sizes": 3}',
+    "-Infinity in a value": b'{"ok": true, "value": -Infinity, "blob_sizes": []}',
+    "1e999 as a handle": b'{"ok": true, "value": {"__handle__": 1e999}, "blob_sizes": []}',
+}
+
+
+@pytest.mark.parametrize("doc", FORGED_FRAMES.values(), ids=FORGED_FRAMES)
+def test_frames_with_numbers_json_has_not_are_refused(doc):
+    """Python's json reads NaN, Infinity and 1e999 (an infinity); int() of one raises OverflowError,
+    which no caller expects: the frame is refused as it is read."""
+    frame = doc + bytes(16)
+    with pytest.raises(wire.WireError):
+        message, blobs = wire.split(frame, len(doc))
+        wire.decode(message.get("value"), blobs)
+
+
+def test_a_handle_must_be_a_whole_number():
+    for handle in (1e300, 2.0, True, "3", None):
+        with pytest.raises(wire.WireError):
+            wire.decode({"__handle__": handle, "type": "Net"}, [])
+
+
+def test_non_finite_floats_still_cross_a_frame():
+    left, right = socket.socketpair()
+    with left, right:
+        blobs: list[bytes] = []
+        wire.send(left, {"ok": True, "value": wire.encode([float("nan"), float("-inf"), 1e308], blobs)}, blobs)
+        message, blobs = wire.recv_blocking(right, 2**20)
+    nan, minus_infinity, large = wire.decode(message["value"], blobs)
+    assert np.isnan(nan) and minus_infinity == float("-inf") and large == 1e308
+
+
 def test_honest_arrays_still_cross():
     for value in (np.arange(6.0).reshape(2, 3), np.asfortranarray(np.arange(6, dtype=np.float32).reshape(3, 2)),
                   np.arange(12).reshape(3, 4)[::2, ::-1], np.zeros((0, 4)), np.array([True, False]),
@@ -313,6 +353,31 @@ def test_frozen_parameters_cross():
     assert wire.decode(wire.encode(rnn, blobs), blobs).frozen == ["bias_hh_l0"]
     blobs = []
     assert wire.decode(wire.encode(torch.nn.RNN(2, 3), blobs), blobs).frozen == []
+
+
+@pytest.mark.parametrize("buffers", [["nowhere"], "weight_ih_l0", [7], ["bias_hh_l0", "bias_hh_l0"]],
+                         ids=["a name it does not have", "not a list", "not a name", "a name twice"])
+def test_buffers_must_be_the_modules_own(buffers):
+    doc, blobs = rnn_doc({"input_size": 2, "hidden_size": 2}, SMALL)
+    doc["__module__"]["buffers"] = buffers
+    with pytest.raises(wire.WireError):
+        wire.decode(doc, blobs)
+
+
+def test_a_subclass_buffer_crosses_and_is_not_a_weight():
+    """A subclass's persistent buffer is in its state_dict, not among the base type's weights: the
+    module still rebuilds, and a forged buffer cannot hide a missing weight."""
+    rnn = torch.nn.RNN(2, 3)
+    rnn.register_buffer("directions", torch.tensor(1))
+    blobs: list[bytes] = []
+    data = wire.decode(wire.encode(rnn, blobs), blobs)
+    assert data.buffers == ["directions"] and "directions" in data.state_dict()
+    assert set(data.parameters()) == set(dict(rnn.named_parameters()))
+    assert isinstance(data.build(), torch.nn.RNN)
+    doc, blobs = rnn_doc({"input_size": 2, "hidden_size": 2}, SMALL)
+    doc["__module__"]["buffers"] = ["bias_hh_l0"]  # a weight declared a buffer: the rebuild lacks it
+    with pytest.raises(wire.WireError, match="does not match its weights"):
+        wire.decode(doc, blobs).build()
 
 
 def test_long_and_deep_replies_are_refused():

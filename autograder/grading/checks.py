@@ -15,6 +15,20 @@ def fail(message: str) -> NoReturn:
     pytest.fail(message, pytrace=False)
 
 
+def same(got: Any, expected: Any) -> bool:
+    """got == expected, for expected plain data (str, numbers, None; lists, tuples and dicts of them),
+    as == says it, except that it never raises: a part of got that is not plain data (an array,
+    whose == is elementwise and whose truth is an error) is never equal."""
+    if isinstance(expected, dict):
+        return (isinstance(got, dict) and len(got) == len(expected)
+                and all(k in got and same(got[k], v) for k, v in expected.items()))
+    if isinstance(expected, (list, tuple)):
+        return type(got) is type(expected) and len(got) == len(expected) and all(map(same, got, expected))
+    plain = (str, int, float, type(None))
+    got = got.item() if isinstance(got, np.generic) else got  # a NumPy scalar is a number
+    return isinstance(got, plain) and isinstance(expected, plain) and got == expected
+
+
 def kind(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an np.ndarray of shape {value.shape} and dtype {value.dtype}"

@@ -64,6 +64,7 @@ class GradingPlugin:
         self.open_code: dict[int, object] = {}
         # Per submission, its failed tests' calls: named at its end, the cheapest test first.
         self.to_name: dict[int, list[tuple[TestResult, list]]] = {}
+        self.kept_bytes: dict[int, int] = {}  # of the calls in to_name: bounded by naming_memory_bytes
         self.submissions = submissions  # each opens one submission's student code
         # What the session decides about each submission (run.py names the file and the sandbox).
         self.results = [ExerciseResult(exercise=exercise, submission="") for _ in submissions]
@@ -90,6 +91,7 @@ class GradingPlugin:
         student.close()
         result = self.results[index]
         self.name_mistakes(self.to_name.pop(index, []))
+        self.kept_bytes.pop(index, None)
         if isinstance(student, StudentCode):
             exercise = get_exercise(self.exercise)
             with_root_causes(result.tests, uses(student.source.cells, exercise.functions), exercise)
@@ -117,7 +119,10 @@ class GradingPlugin:
         if isinstance(code, StudentCode):
             calls, code.calls = code.calls, []
             if not passed and report.when == "call":
-                self.to_name.setdefault(index, []).append((test, calls))
+                kept = self.kept_bytes.get(index, 0) + sum(c.reply_bytes for c in calls)
+                if all(c.kept for c in calls) and kept <= self.settings.naming_memory_bytes:
+                    self.kept_bytes[index] = kept
+                    self.to_name.setdefault(index, []).append((test, calls))
 
     def name_mistakes(self, failed: list[tuple[TestResult, list]]) -> None:
         """The catalogued mistake behind each failed test, where its calls show one, within the naming

@@ -40,6 +40,8 @@ class Call:
     returned_args: list | None = None
     error: str = ""                # the student-facing message when the call failed
     seconds: float = 0.0           # CPU seconds it used in the sandbox (what a replay may cost)
+    reply_bytes: int = 0           # the arrays of its reply, as sent: what keeping value costs
+    kept: bool = True              # False: value was not kept (naming_memory_bytes), so not replayable
 
 
 MAX_LOGGED_CALLS = 200  # per test: enough for every grader; a loop in a grader cannot grow it without end
@@ -169,9 +171,12 @@ class StudentCode:
         finally:
             self._spent += time.monotonic() - started
         # CPU, not wall time: a busy machine must not change which mistakes are named (feedback.py)
-        call = Call(target, args, kwargs, flags, seconds=max(0.0, process.cpu_seconds() - cpu))
+        call = Call(target, args, kwargs, flags, seconds=max(0.0, process.cpu_seconds() - cpu),
+                    reply_bytes=sum(len(blob) for blob in reply_blobs))
         if len(self.calls) < MAX_LOGGED_CALLS:
             self.calls.append(call)
+        # A test's log keeps what the submission returned, for naming: never more than the setting.
+        call.kept = sum(c.reply_bytes for c in self.calls) <= self.settings.naming_memory_bytes
         if not reply.get("ok"):
             error = reply.get("error")
             call.error = _error_message(label, error if isinstance(error, dict) else {}, self.settings)
@@ -184,7 +189,8 @@ class StudentCode:
             raise StudentCodeError(call.error) from None
         if isinstance(value, wire.Handle):
             value = wire.Handle(self._generation << 32 | value.id, value.type_name)
-        call.value, call.returned_args = value, returned_args if flags.get("return_args") else None
+        if call.kept:
+            call.value, call.returned_args = value, returned_args if flags.get("return_args") else None
         return value, returned_args
 
     def _budget_left(self) -> float:
@@ -218,12 +224,20 @@ class StudentCode:
         current = {"cell": None}
         message = {"op": "load", "cells": self.source.cells, "skip": sorted(self._skip),
                    "module_name": self.source.module_name}
+        cells = {index for index, _ in self.source.cells}
+
+        def progress(reply: dict) -> None:  # the cell now running, as the submission says it is
+            cell = reply.get("progress")
+            current["cell"] = cell if type(cell) is int and cell in cells else None
+
         started = time.monotonic()
         try:
-            reply, _ = process.request(message, timeout=timeout,
-                                       on_progress=lambda m: current.update(cell=m.get("progress")))
+            reply, _ = process.request(message, timeout=timeout, on_progress=progress)
             cell_errors = _load_report(reply, self.settings.max_problems)
-        except SandboxFailure as failure:
+        except BaseException as failure:
+            if not isinstance(failure, SandboxFailure):
+                process.close()
+                raise
             self._collect_output(process)
             process.close()
             cell = current["cell"]

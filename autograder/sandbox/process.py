@@ -116,6 +116,9 @@ class SandboxProcess:
             raise SandboxFailure("garbage", f"sent an unreadable reply ({error})") from None
         except (BrokenPipeError, ConnectionResetError):
             raise SandboxFailure("died", self._death()) from None
+        except BaseException:
+            self.kill()  # whatever went wrong here, the process must not run on unwatched
+            raise
 
     def _receive(self, deadline: float, timeout: float) -> tuple[dict, list[bytes]]:
         head = self._read(wire.HEAD_SIZE, deadline, timeout)

@@ -62,6 +62,14 @@ class ModuleData:
     tensors: dict[str, torch.Tensor] = field(default_factory=dict)
     children: dict[str, "ModuleData"] = field(default_factory=dict)
     frozen: list[str] = field(default_factory=list)  # its own parameters that no longer require grad
+    buffers: list[str] = field(default_factory=list)  # its own tensors that are buffers, not parameters
+
+    def parameters(self, prefix: str = "") -> dict[str, torch.Tensor]:
+        """The state_dict without buffers: the weights a module of its base type has."""
+        state = {prefix + k: v for k, v in self.tensors.items() if k not in self.buffers}
+        for name, child in self.children.items():
+            state.update(child.parameters(f"{prefix}{name}."))
+        return state
 
     def state_dict(self, prefix: str = "") -> dict[str, torch.Tensor]:
         state = {prefix + k: v for k, v in self.tensors.items()}
@@ -75,7 +83,7 @@ class ModuleData:
         if kind is None:
             raise WireError(f"cannot rebuild a {self.type_name}")
         config = checked_config(self.base, {**self.config, **overrides})
-        state = self.state_dict()
+        state = self.parameters()  # a subclass's buffers of its own are not the base type's weights
         # Arithmetic first: a configuration claiming 4096 layers must not allocate them.
         expected = parameter_shapes(self.base, config)
         got = {k: tuple(v.shape) for k, v in state.items()}
@@ -183,10 +191,11 @@ def module_to_data(module: nn.Module) -> ModuleData:
     tensors = {k: v.detach() for k, v in module.named_parameters(recurse=False)}
     frozen = [k for k, v in module.named_parameters(recurse=False) if not v.requires_grad]
     # What its state_dict holds: a non-persistent buffer (a subclass's constant) is not part of the module's state.
-    tensors.update({k: v.detach() for k, v in module.named_buffers(recurse=False)
-                    if v is not None and k not in module._non_persistent_buffers_set})
+    buffers = {k: v.detach() for k, v in module.named_buffers(recurse=False)
+               if v is not None and k not in module._non_persistent_buffers_set}
+    tensors.update(buffers)
     children = {k: module_to_data(c) for k, c in module.named_children()}
-    return ModuleData(type_name, base, config, tensors, children, frozen)
+    return ModuleData(type_name, base, config, tensors, children, frozen, list(buffers))
 
 
 # ---------------------------------------------------------------- values <-> JSON + blobs
@@ -244,6 +253,7 @@ def _encode_module(data: ModuleData, blobs: list[bytes], depth: int) -> dict:
         "tensors": {k: _encode_tensor(v, blobs) for k, v in data.tensors.items()},
         "children": {k: _encode_module(c, blobs, depth + 1) for k, c in data.children.items()},
         "frozen": data.frozen,
+        "buffers": data.buffers,
     }
 
 
@@ -257,7 +267,7 @@ def decode(doc: Any, blobs: list[bytes], handles: Callable[[int, str], Any] | No
     """
     try:
         return _Decoder(blobs, handles, build_modules).value(doc, 0)
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, IndexError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, IndexError, OverflowError) as error:
         raise WireError(f"malformed value: {error!r:.200}") from None
 
 
@@ -305,7 +315,9 @@ class _Decoder:
         if "__float__" in d:
             return float(str(d["__float__"])[:40])
         if "__handle__" in d:
-            handle = Handle(int(d["__handle__"]), _text(d.get("type", "")))
+            if type(d["__handle__"]) is not int:
+                raise WireError(f"bad object handle {str(d['__handle__'])[:40]}")
+            handle = Handle(d["__handle__"], _text(d.get("type", "")))
             return self.handles(handle.id, handle.type_name) if self.handles else handle
         if "__module__" in d:
             data = self.module(d["__module__"], depth)
@@ -367,6 +379,15 @@ class _Decoder:
             if _name(name) not in data.tensors or name in data.frozen:
                 raise WireError(f"a frozen parameter {name!r:.80} that the module does not have, or names twice")
             data.frozen.append(name)
+        buffers = d.get("buffers") or []
+        if not isinstance(buffers, list):
+            raise WireError("bad module")
+        for name in buffers:
+            self._count(depth + 1)
+            if _name(name) not in data.tensors or name in data.buffers or name in data.frozen:
+                raise WireError(f"a buffer {name!r:.80} that the module does not have, names twice, or "
+                                "says is a frozen parameter")
+            data.buffers.append(name)
         return data
 
 
@@ -408,10 +429,12 @@ def split(frame: bytes | bytearray, doc_len: int) -> tuple[dict, list[bytes]]:
     into the frame, not copies."""
     frame = memoryview(frame)
     try:
-        message = json.loads(bytes(frame[:doc_len]))
-        sizes = [int(s) for s in message.pop("blob_sizes")]
+        message = json.loads(bytes(frame[:doc_len]), parse_constant=_no_constant, parse_float=_finite)
+        sizes = message.pop("blob_sizes")
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:  # e.g. [[[[...]]]]
         raise WireError(f"bad frame: {error}") from None
+    if type(sizes) is not list or not all(type(s) is int for s in sizes):
+        raise WireError("bad frame: its blob sizes are not whole numbers")
     blobs, offset = [], doc_len
     for size in sizes:
         if size < 0 or offset + size > len(frame):
@@ -419,6 +442,17 @@ def split(frame: bytes | bytearray, doc_len: int) -> tuple[dict, list[bytes]]:
         blobs.append(frame[offset:offset + size])
         offset += size
     return message, blobs
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")  # encode() sends a non-finite float as {"__float__": ...}
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: Python's json reads it as infinity
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
 
 
 HEAD_SIZE = _HEAD.size

@@ -66,9 +66,9 @@ def trusted_net(data: Any, what: str, batch_first: bool | None = True) -> Truste
     for name, child in children.items():
         overrides = {"batch_first": batch_first} if name == "rnn" else {}
         part = build(child, f"{what}.{name}", **overrides)
-        dtypes = {t.dtype for t in child.tensors.values()}
+        dtypes = {t.dtype for t in child.parameters().values()}
         if len(dtypes) == 1 and dtypes.pop() == torch.float64:
-            part.to(torch.float64).load_state_dict(child.state_dict())  # build() loaded them as float32
+            part.to(torch.float64).load_state_dict(child.parameters())  # build() loaded them as float32
         parts[name] = part
     rebuilt = TrustedNet(parts["rnn"], parts["fc"], what)
     if entry is None or entry[0]() is not net:
@@ -163,7 +163,7 @@ def trained_loss_difference(data: Any, replayed: TrustedNet, input_str: str, lab
 
 def weights_of(data: ModuleData) -> dict[str, torch.Tensor]:
     """A returned net's rnn and fc weights, named as in replay()'s result."""
-    return {k: v for k, v in data.state_dict().items() if k.split(".")[0] in ("rnn", "fc")}
+    return {k: v for k, v in data.parameters().items() if k.split(".")[0] in ("rnn", "fc")}
 
 
 def largest_difference(got: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> tuple[float, str]:

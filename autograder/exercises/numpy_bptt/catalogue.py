@@ -68,6 +68,35 @@ BUGS = [
         "dinputs = rnn_backward.__dict__.setdefault(inputs.shape, np.zeros(inputs.shape))  # allocate once",
         ("test_bptt_results_do_not_depend_on_other_calls",),
         "reuses one dinputs array per shape: the next call overwrites an earlier result"),
+    Bug("backward_memo_ignores_weights",
+        "def rnn_backward(dstates, inputs, states, Wx, Wh, h0=None):\n",
+        "_MEMO = {}\n\n\ndef rnn_backward(dstates, inputs, states, Wx, Wh, h0=None):\n"
+        "    key = tuple(None if a is None else a.tobytes() for a in (dstates, inputs, states, h0))  # no weights\n"
+        "    if key not in _MEMO:\n        _MEMO[key] = _rnn_backward(dstates, inputs, states, Wx, Wh, h0)\n"
+        "    return tuple(g.copy() for g in _MEMO[key])\n\n\n"
+        "def _rnn_backward(dstates, inputs, states, Wx, Wh, h0=None):\n",
+        ("test_bptt_results_do_not_depend_on_other_calls",),
+        "memoises rnn_backward on dstates, inputs, states and h0 only: other weights giving the same states "
+        "get the first weights' gradients",
+        says="rnn_backward caches its gradients by dstates, inputs, states and h0 only: the same sequence with "
+             "other weights gets the gradients of the first weights; the weights belong in the key (or keep no "
+             "cache)"),
+    Bug("numerical_gradient_memo_ignores_f", "def numerical_gradient(f, x, eps=1e-5):\n",
+        "_GRADIENTS = {}\n\n\ndef numerical_gradient(f, x, eps=1e-5):\n"
+        "    key = (x.shape, x.tobytes(), eps)  # forgets f\n"
+        "    if key not in _GRADIENTS:\n        _GRADIENTS[key] = _numerical_gradient(f, x, eps)\n"
+        "    return _GRADIENTS[key].copy()\n\n\n"
+        "def _numerical_gradient(f, x, eps=1e-5):\n",
+        ("test_bptt_results_do_not_depend_on_other_calls",),
+        "memoises numerical_gradient on x and eps only: another f at the same x gets the first f's gradient",
+        says="numerical_gradient caches its results by x and eps only: another function f at the same x gets "
+             "the gradient of the first f; f belongs in the key (or keep no cache)"),
+    Bug("step_gradients_squeezed", "    return dx_t, dh_prev, dWx, dWh, db\n",
+        "    return dx_t.squeeze(), dh_prev.squeeze(), dWx, dWh, db.squeeze()\n",
+        (STEP, AUTOGRAD),
+        "squeeze() on the gradient vectors: dx_t is 0-d when input_size is 1, dh_prev and db when hidden_size is 1",
+        says="squeeze() on dx_t, dh_prev or db makes them 0-d arrays when input_size or hidden_size is 1: keep "
+             "the shapes (input_size,) and (hidden_size,)"),
     # --- arguments changed in place
     Bug("dh_scaled_in_place", "dz = dh * (1 - h_t ** 2)", "dh *= 1 - h_t ** 2\n    dz = dh",
         ("test_rnn_cell_step_backward_leaves_arguments_unchanged",),
@@ -94,6 +123,28 @@ BUGS = [
     Bug("x_not_put_back", "x[index] = saved  # put x back exactly, even when f raises", "pass",
         ("test_numerical_gradient_leaves_x_unchanged", "test_numerical_gradient_restores_x_when_f_raises"),
         "never puts the entry back: x is returned moved by -eps everywhere (the gradient itself is fine)"),
+    Bug("x_restored_after_f_minus_outside_finally", CENTRAL,
+        "        try:\n            x[index] = saved + eps\n            f_plus = f(x)\n        finally:\n"
+        "            x[index] = saved  # put x back, even when f(x + eps) raises\n"
+        "        x[index] = saved - eps\n        f_minus = f(x)\n        x[index] = saved\n"
+        "        grad[index] = (f_plus - f_minus) / (2 * eps)",
+        ("test_numerical_gradient_restores_x_when_f_raises",),
+        "only f(x + eps) is inside try/finally: when f(x - eps) raises, x stays moved by -eps",
+        says="only the f(x + eps) evaluation is inside try/finally: when f raises at x - eps, x is left moved; "
+             "put both evaluations inside the try"),
+    Bug("moves_a_flat_copy_of_x",
+        "    grad = np.zeros(x.shape)\n    for index in np.ndindex(x.shape):\n        saved = x[index]\n" + CENTRAL
+        + "\n    return grad",
+        "    flat, grad = x.reshape(-1), np.zeros(x.size)  # flat: a view of x only when x is contiguous\n"
+        "    for i in range(x.size):\n        saved = flat[i]\n        try:\n            flat[i] = saved + eps\n"
+        "            f_plus = f(x)\n            flat[i] = saved - eps\n            f_minus = f(x)\n"
+        "        finally:\n            flat[i] = saved\n        grad[i] = (f_plus - f_minus) / (2 * eps)\n"
+        "    return grad.reshape(x.shape)",
+        ("test_numerical_gradient_known_gradients", "test_numerical_gradient_leaves_x_unchanged"),
+        "moves the entries of x.reshape(-1), a copy when x is not contiguous: f never sees them move, the "
+        "gradient is all zeros",
+        says="the entries are moved in x.reshape(-1), which is a copy (not a view) when x is not contiguous "
+             "(e.g. a transposed array): f never sees x move; index x itself (for i in np.ndindex(x.shape))"),
     Bug("vectors_only", "for index in np.ndindex(x.shape):", "for index in range(len(x)):",
         ("test_numerical_gradient_known_gradients",),
         "loops over len(x): for a matrix x each 'entry' is a whole row"),

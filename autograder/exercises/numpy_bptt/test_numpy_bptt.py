@@ -24,8 +24,9 @@ from solutions import numpy_bptt as reference
 
 points = pytest.mark.points
 
-# (input_size, hidden_size): non-square sizes make a missing transpose fail loudly, square ones by value.
-SIZES = [(3, 5), (4, 4), (6, 2)]
+# (input_size, hidden_size): non-square sizes make a missing transpose fail loudly, square ones by value;
+# input_size 1 and hidden_size 1 catch a squeeze() of a gradient vector (a 0-d array).
+SIZES = [(3, 5), (4, 4), (6, 2), (1, 3), (3, 1)]
 TIMESTEPS = 6
 LONG_TIMESTEPS = 30   # hidden_size 10: the loss at step 30 still reaches step 1 by far more than the tolerance
 STEP_NAMES = ("dx_t", "dh_prev", "dWx", "dWh", "db")
@@ -45,6 +46,7 @@ class Case(NamedTuple):
     states: np.ndarray
     dstates: np.ndarray
     expected: tuple         # dinputs, dh0, dWx, dWh, db
+    b: np.ndarray           # the bias the states were computed with
 
     def args(self) -> tuple:
         return self.dstates, self.inputs, self.states, self.Wx, self.Wh
@@ -77,7 +79,23 @@ def make_case(rng: np.random.Generator, input_size: int, hidden_size: int, times
     if last_only:
         dstates[:-1] = 0.0
     states, expected = autograd(inputs, Wx, Wh, b, np.zeros(hidden_size) if h0 is None else h0, dstates)
-    return Case(inputs, Wx, Wh, h0, states, dstates, expected)
+    return Case(inputs, Wx, Wh, h0, states, dstates, expected, b)
+
+
+def same_states_other_weights(rng: np.random.Generator, case: Case) -> Case:
+    """Other Wx and Wh that give exactly the case's states: each step's [x_t, h_{t-1}] is a row of
+    V, and the weights move by a matrix D with D @ v = 0 for every row (D's rows in V's null space),
+    so Wx @ x_t + Wh @ h_{t-1} is unchanged while the gradients through Wx.T and Wh.T are not."""
+    hidden, size = case.Wh.shape[0], case.Wx.shape[1]
+    h0 = np.zeros(hidden) if case.h0 is None else case.h0
+    V = np.hstack([case.inputs, np.vstack([h0, case.states[:-1]])])
+    null = np.linalg.svd(V)[2][np.linalg.matrix_rank(V):]   # needs T < input_size + hidden_size
+    D = rng.normal(0, 1, (hidden, len(null))) @ null
+    D *= 0.3 / D.std()
+    Wx, Wh = case.Wx + D[:, :size], case.Wh + D[:, size:]
+    states, expected = autograd(case.inputs, Wx, Wh, case.b, h0, case.dstates)
+    assert np.allclose(states, case.states, atol=1e-12, rtol=0), "the grader's other weights change the states"
+    return case._replace(Wx=Wx, Wh=Wh, expected=expected)  # the case's own states, bit for bit
 
 
 def step_of(case: Case, t: int) -> tuple:
@@ -89,7 +107,12 @@ def step_of(case: Case, t: int) -> tuple:
 def one_step(rng: np.random.Generator, input_size: int, hidden_size: int) -> tuple[tuple, tuple]:
     """Arguments of rnn_cell_step_backward and autograd's (dx_t, dh_prev, dWx, dWh, db)."""
     case = make_case(rng, input_size, hidden_size, timesteps=1)
-    return step_of(case, 0), tuple(g[0] if i == 0 else g for i, g in enumerate(case.expected))
+    return step_of(case, 0), step_gradients(case)
+
+
+def step_gradients(case: Case) -> tuple:
+    """autograd's (dx_t, dh_prev, dWx, dWh, db) of a one-step case."""
+    return tuple(g[0] if i == 0 else g for i, g in enumerate(case.expected))
 
 
 # ---------------------------------------------------------------- what a wrong result matches
@@ -248,6 +271,12 @@ class Sandboxed:
         copy = self.kept("lambda a: a.copy()")
         return self.student.keep("the grader's array x", copy, None, x)
 
+    def transposed_view(self, x: np.ndarray) -> wire.Handle:
+        """x as a transposed view that stays in the sandbox: its values, not C-contiguous (arrays
+        crossing the sandbox arrive contiguous), so x.reshape(-1) or x.ravel() is a copy of it."""
+        view = self.kept("lambda a: __import__('numpy').ascontiguousarray(a.T).T")
+        return self.student.keep("the grader's array x (a transposed view)", view, None, x)
+
 
 def literal(a: np.ndarray) -> str:
     """Python source for the float64 array a (repr of a float reads back exactly)."""
@@ -294,7 +323,7 @@ def quadratic(rng: np.random.Generator) -> tuple[np.ndarray, str, callable, np.n
 
 @points(2)
 def test_numerical_gradient_known_gradients(student, rng):
-    """numerical_gradient(f, x) returns the gradient of a scalar f (vector, matrix, 3-D x), as float64 of x's shape"""
+    """numerical_gradient(f, x) is the gradient of a scalar f (vector, matrix, 3-D x, a view), float64 of x's shape"""
     functions = Sandboxed(student)
     x, source, trusted, gradient = quadratic(rng)
     X, A = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (3, 4))
@@ -310,11 +339,17 @@ def test_numerical_gradient_known_gradients(student, rng):
              ("f(x) = sum(c * x**3) of a (2, 3, 4) array x (every index: np.ndindex(x.shape)), at the default eps",
               f"lambda x: float(({literal(C)} * x ** 3).sum())", lambda v: float((C * v ** 3).sum()), cube_at,
               3 * C * cube_at ** 2)]
+    view_at, B = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (3, 4))
+    cases.append(("f(X) = sum(B * sin(X)) of a (3, 4) matrix X that is a transposed view, not contiguous (its "
+                  "X.reshape(-1) or X.ravel() is a copy: moving an entry of the copy does not move X)",
+                  f"lambda X: float(({literal(B)} * __import__('numpy').sin(X)).sum())",
+                  lambda v: float((B * np.sin(v)).sum()), view_at, B * np.cos(view_at)))
     for label, source, f, point, expected in cases:
         what = f"numerical_gradient(f, x) for {label}"
         wrong_eps = [(f"this is the central difference with eps = {eps:g}: the default is eps=1e-5",
                       numerical(f, point, eps)) for eps in (1e-2, 1e-3)]
-        got = check_numerical(student.call("numerical_gradient", functions.function(source), point), expected, what,
+        sent = student.argument(functions.transposed_view(point)) if point is view_at else point
+        got = check_numerical(student.call("numerical_gradient", functions.function(source), sent), expected, what,
                               one_sided(f, point, 1e-5) + wrong_eps)
         array(got, what, expected.shape, np.float64)
 
@@ -344,15 +379,27 @@ def test_numerical_gradient_leaves_x_unchanged(student, rng):
     f = functions.function(f"lambda x: float(({literal(c)} * x ** 2).sum())")
     got, after = student.call_returning_args("numerical_gradient", f, x.copy())
     check_numerical(got, 2 * c * x, "numerical_gradient(f, x) for f(x) = sum(c * x**2)")
-    now = after[1] if len(after) > 1 else None
+    check_x_unchanged(after[1] if len(after) > 1 else None, x, "",
+                      "save each entry before moving it (saved = x[i]) and put it back (x[i] = saved), or work "
+                      "on a copy of x")
+    view = functions.transposed_view(x)
+    check_numerical(student.call("numerical_gradient", f, student.argument(view)), 2 * c * x,
+                    "numerical_gradient(f, x) for f(x) = sum(c * x**2) of an x that is a transposed view, not "
+                    "contiguous (its x.reshape(-1) or x.ravel() is a copy: moving an entry of the copy does not "
+                    "move x)")
+    check_x_unchanged(student.value(view), x, " when x is a transposed view (not contiguous)",
+                      "put each entry back into x itself (x[i] = saved), not into x.reshape(-1) or x.ravel(), "
+                      "which are copies of such an x")
+
+
+def check_x_unchanged(now, x: np.ndarray, when: str, hint: str) -> None:
+    """The x numerical_gradient was given, after the call: every bit as it was."""
     if not isinstance(now, np.ndarray) or now.shape != x.shape:
         fail(f"after numerical_gradient the x passed in is {kind(now)}, not the array of shape {x.shape} it was")
     if not np.array_equal(now, x):
         where = tuple(int(i) for i in np.argwhere(now != x)[0])
-        fail(f"numerical_gradient left x changed: x{list(where)} was {float(x[where])!r} and is "
-             f"{float(now[where])!r} after the "
-             f"call: save each entry before moving it (saved = x[i]) and put it back (x[i] = saved), or work "
-             f"on a copy of x")
+        fail(f"numerical_gradient left x changed{when}: x{list(where)} was {float(x[where])!r} and is "
+             f"{float(now[where])!r} after the call: {hint}")
 
 
 @points(1)
@@ -367,17 +414,22 @@ def test_numerical_gradient_restores_x_when_f_raises(student, rng):
     bound = repr(float(x[1]))
     raising = functions.function(f"lambda x: float((x ** 2).sum()) if x[1] == {bound} else "
                                  "(_ for _ in ()).throw(ValueError('f cannot be evaluated there'))")
-    try:
-        student.call("numerical_gradient", raising, student.argument(kept))
-    except Exception:  # the error of f may come through: what counts is x afterwards
-        pass
-    now = student.value(kept)
-    if not isinstance(now, np.ndarray) or now.shape != x.shape:
-        fail(f"after numerical_gradient the x passed in is {kind(now)}, not the array of shape {x.shape} it was")
-    if not np.array_equal(now, x):
-        fail(f"f raised an error while numerical_gradient had moved x[1], and x was left changed: "
-             f"expected {x}, got {now}. Put the entry back in a finally: block (try: ... f(x) ... "
-             f"finally: x[i] = saved), or work on a copy of x")
+    # f raises wherever x[1] moves (so at x[1] + eps), then only where x[1] moves down (at x[1] - eps)
+    minus_only = functions.function(f"lambda x: float((x ** 2).sum()) if x[1] >= {bound} else "
+                                    "(_ for _ in ()).throw(ValueError('f cannot be evaluated there'))")
+    for f_raising, when, side in ((raising, "x[1] moved", "f(x + eps) and f(x - eps)"),
+                                  (minus_only, "x[1] moved down (x[1] - eps)", "f(x - eps) too")):
+        try:
+            student.call("numerical_gradient", f_raising, student.argument(kept))
+        except Exception:  # the error of f may come through: what counts is x afterwards
+            pass
+        now = student.value(kept)
+        if not isinstance(now, np.ndarray) or now.shape != x.shape:
+            fail(f"after numerical_gradient the x passed in is {kind(now)}, not the array of shape {x.shape} it was")
+        if not np.array_equal(now, x):
+            fail(f"f raised an error when {when}, and numerical_gradient left x changed: expected {x}, got {now}. "
+                 f"Put the entry back in a finally: block around both evaluations, {side} (try: ... "
+                 f"finally: x[i] = saved), or work on a copy of x")
 
 
 # ---------------------------------------------------------------- rnn_cell_step_backward
@@ -504,7 +556,8 @@ def test_bptt_results_do_not_depend_on_other_calls(student, rng):
     """the three functions keep no state: results stay as returned and do not depend on earlier calls"""
     functions = Sandboxed(student)
     case = make_case(rng, 3, 5)
-    step_args, step_expected = one_step(rng, 3, 5)
+    step_case = make_case(rng, 3, 5, timesteps=1)
+    step_args, step_expected = step_of(step_case, 0), step_gradients(step_case)
     x, source, _, gradient = quadratic(rng)
     kept = student.new("rnn_backward", *case.args(), case.h0)           # they stay in the sandbox
     kept_step = student.new("rnn_cell_step_backward", *step_args)
@@ -533,3 +586,19 @@ def test_bptt_results_do_not_depend_on_other_calls(student, rng):
                     "each call, not a buffer kept between calls)")
     check_sequence(student, "rnn_backward on the first sequence again, after other calls: a result must not depend "
                    "on earlier calls", case, student.call("rnn_backward", *case.args(), case.h0))
+    # the same data with other weights (other f): a cache keyed on the data alone answers from the first call
+    c = rng.uniform(0.5, 2.0, x.shape)
+    other_f = functions.function(f"lambda x: float(({literal(c)} * x ** 2).sum())")
+    check_numerical(student.call("numerical_gradient", other_f, x), 2 * c * x,
+                    "numerical_gradient of another function f at the first x: the gradient depends on f too (a "
+                    "cache keyed on x and eps alone returns the gradient of the first f)")
+    other_step = same_states_other_weights(rng, step_case)
+    check_step(student, "rnn_cell_step_backward on the first step (the same dh, x_t, h_prev and h_t) with other "
+               "weights Wx, Wh: the gradients depend on the weights too (a cache keyed on the other arguments "
+               "alone returns the gradients of the first weights)", step_of(other_step, 0),
+               step_gradients(other_step))
+    other = same_states_other_weights(rng, case)
+    check_sequence(student, "rnn_backward on the first sequence (the same dstates, inputs, states and h0) with "
+                   "other weights Wx, Wh that give these same states: the gradients depend on the weights too (a "
+                   "cache keyed on the sequence alone returns the gradients of the first weights)", other,
+                   student.call("rnn_backward", *other.args(), other.h0))

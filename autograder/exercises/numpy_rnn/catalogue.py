@@ -162,6 +162,54 @@ BUGS = [
         ("test_rnn_results_do_not_depend_on_other_calls",),
         "memoises results on the shapes only: a second sequence of the same shapes gets the first's states",
         says="results are cached by the inputs' shapes only: another sequence of the same shape gets the first one's states"),
+    Bug("cache_ignores_weights", FORWARD,
+        "_CACHE = {}\n\n\ndef rnn_forward(inputs, Wx, Wh, b, h0=None):\n"
+        "    key = (inputs.tobytes(), None if h0 is None else h0.tobytes())  # forgets the weights\n"
+        "    if key not in _CACHE:\n"
+        "        h = np.zeros(Wh.shape[0]) if h0 is None else h0\n        states = []\n"
+        "        for x_t in inputs:\n            h = rnn_cell_step(x_t, h, Wx, Wh, b)\n"
+        "            states.append(h)\n        _CACHE[key] = np.stack(states)\n    return _CACHE[key].copy()",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "memoises rnn_forward on the inputs and h0 only: the same sequence with other weights gets the "
+        "first weights' states",
+        says="rnn_forward caches its results by inputs and h0 only: the same sequence with other weights "
+             "gets the states of the first weights; the weights belong in the key (or keep no cache)"),
+    Bug("cell_step_cache_ignores_weights", "    return np.tanh(Wx @ x_t + Wh @ h_prev + b)",
+        "    key = (x_t.tobytes(), h_prev.tobytes())  # forgets the weights\n"
+        "    if key not in rnn_cell_step.__dict__:\n"
+        "        rnn_cell_step.__dict__[key] = np.tanh(Wx @ x_t + Wh @ h_prev + b)\n"
+        "    return rnn_cell_step.__dict__[key].copy()",
+        ("test_rnn_results_do_not_depend_on_other_calls",),
+        "memoises rnn_cell_step on x_t and h_prev only: the same step with other weights gets the first "
+        "weights' state",
+        says="rnn_cell_step caches the new state by x_t and h_prev only: the same step with other weights "
+             "gets the state of the first weights; the weights belong in the key (or keep no cache)"),
+    # --- parameter names: the contract's, for calls by keyword
+    Bug("init_params_renamed", "def init_rnn_params(input_size: int, hidden_size: int, seed: int | None = None):",
+        "def init_rnn_params(n_in: int, n_hidden: int, seed: int | None = None):\n"
+        "    input_size, hidden_size = n_in, n_hidden",
+        ("test_numpy_rnn_functions_by_keyword",),
+        "renames init_rnn_params' parameters: init_rnn_params(input_size=3, hidden_size=4) raises TypeError",
+        says="init_rnn_params' parameters are not named input_size and hidden_size as in the contract, so "
+             "init_rnn_params(input_size=3, hidden_size=4, seed=0) raises TypeError"),
+    Bug("cell_step_renamed", "def rnn_cell_step(x_t, h_prev, Wx, Wh, b):",
+        "def rnn_cell_step(x, h, Wx, Wh, b):\n    x_t, h_prev = x, h",
+        ("test_numpy_rnn_functions_by_keyword",),
+        "renames rnn_cell_step's parameters: rnn_cell_step(x_t=..., h_prev=..., ...) raises TypeError",
+        says="rnn_cell_step's parameters are not named x_t, h_prev, Wx, Wh, b as in the contract, so a call "
+             "by keyword (x_t=..., h_prev=...) raises TypeError"),
+    Bug("forward_renamed", "def rnn_forward(inputs, Wx, Wh, b, h0=None):",
+        "def rnn_forward(xs, Wx, Wh, b, h0=None):\n    inputs = xs",
+        ("test_numpy_rnn_functions_by_keyword",),
+        "renames rnn_forward's first parameter: rnn_forward(inputs=..., ...) raises TypeError",
+        says="rnn_forward's parameters are not named inputs, Wx, Wh, b, h0 as in the contract, so a call by "
+             "keyword (inputs=...) raises TypeError"),
+    Bug("weights_from_torch_renamed", "def rnn_weights_from_torch(rnn):",
+        "def rnn_weights_from_torch(module):\n    rnn = module",
+        ("test_numpy_rnn_functions_by_keyword",),
+        "renames rnn_weights_from_torch's parameter: rnn_weights_from_torch(rnn=...) raises TypeError",
+        says="rnn_weights_from_torch's parameter is not named rnn as in the contract, so "
+             "rnn_weights_from_torch(rnn=rnn) raises TypeError"),
     # --- arguments changed in place (crossing the sandbox as copies)
     Bug("cell_writes_into_h_prev", "    return np.tanh(Wx @ x_t + Wh @ h_prev + b)",
         "    h_prev[:] = np.tanh(Wx @ x_t + Wh @ h_prev + b)\n    return h_prev",
@@ -185,4 +233,10 @@ BUGS = [
         ("test_rnn_weights_from_torch_leaves_module_unchanged",),
         "adds bias_hh into bias_ih's storage: the right b once, and the module's bias changed for good",
         says="bias_hh is added into bias_ih's storage: b is right once, but the module's bias is changed for good"),
+    Bug("module_to_eval_mode", '    """\n    Wx = rnn.weight_ih_l0',
+        '    """\n    rnn.eval()  # inference mode before reading the weights\n    Wx = rnn.weight_ih_l0',
+        ("test_rnn_weights_from_torch_leaves_module_unchanged",),
+        "rnn.eval() switches the caller's module out of training mode: its weights stay, its mode changes",
+        says="rnn.eval() switches the module itself to eval mode (rnn.training becomes False): reading the "
+             "weights needs no mode; leave the module as it was"),
 ]

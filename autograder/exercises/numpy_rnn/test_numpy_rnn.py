@@ -51,7 +51,8 @@ def check_states(got, expected: np.ndarray, what: str, dtype=None) -> np.ndarray
 
 def init_weights(student, what: str, *args, **kwargs) -> tuple[np.ndarray, ...]:
     """init_rnn_params(*args, **kwargs) as three arrays of the contract's shapes and dtype."""
-    input_size, hidden_size = args[:2]
+    sizes = {**dict(zip(("input_size", "hidden_size"), args)), **kwargs}  # by position or keyword
+    input_size, hidden_size = sizes["input_size"], sizes["hidden_size"]
     shapes = ((hidden_size, input_size), (hidden_size, hidden_size), (hidden_size,))
     values = unpack(student.call("init_rnn_params", *args, **kwargs), 3, what)
     return tuple(array(v, f"{name} from {what}", shape, np.float64)
@@ -258,6 +259,15 @@ def test_rnn_results_do_not_depend_on_other_calls(student, rng):
     check_states(student.call("rnn_forward", inputs, Wx, Wh, b), expected,
                  "rnn_forward on the first sequence again, after other calls: a result must not depend on "
                  "earlier calls (a state, a cache or an h kept between calls)")
+    # the same sequence and state with other weights: a cache keyed on the data alone answers from the first call
+    other = random_cell(rng, 3, 5)
+    close(array(student.call("rnn_cell_step", x_t, h_prev, *other), "rnn_cell_step", (5,)),
+          reference.rnn_cell_step(x_t, h_prev, *other),
+          "rnn_cell_step on the first x_t and h_prev with other weights Wx, Wh, b: the new state depends on "
+          "the weights too (a cache keyed on x_t and h_prev alone returns the state of the first weights)")
+    check_states(student.call("rnn_forward", inputs, *other), reference.rnn_forward(inputs, *other),
+                 "rnn_forward on the first sequence with other weights Wx, Wh, b: the states depend on the "
+                 "weights too (a cache keyed on inputs and h0 alone returns the states of the first weights)")
 
 
 @points(1)
@@ -313,6 +323,19 @@ def test_rnn_weights_from_torch_values(student):
         torch_weights(student, _torch_rnn(input_size, hidden_size))
 
 
+def kept_module(student, rnn: nn.Module):
+    """The grader's module kept in the submission's process, so that what a call does to the module
+    object itself (its training flag) can be read back: an identity function the grader compiles
+    there with the builtin eval (trusted source), applied to the module."""
+    builtins = student.keep("__builtins__", "__builtins__", getattr=True)
+    if builtins.type_name == "module":
+        evaluate = student.keep("eval", builtins, "eval", getattr=True)
+    else:
+        evaluate = student.keep("eval", builtins, "get", "eval")
+    identity = student.keep("the grader's function", evaluate, None, "lambda module: module", {})
+    return student.keep("the grader's nn.RNN", identity, None, rnn)
+
+
 @points(1)
 def test_rnn_weights_from_torch_leaves_module_unchanged(student):
     """rnn_weights_from_torch returns the right weights and leaves the module unchanged (called again: the same)"""
@@ -343,6 +366,17 @@ def test_rnn_weights_from_torch_leaves_module_unchanged(student):
     for name, first, again in zip(WEIGHT_NAMES, got, second):
         if not isinstance(again, np.ndarray) or again.shape != first.shape or not np.array_equal(again, first):
             fail(f"rnn_weights_from_torch called a second time on the same module returned another {name}")
+    # the module object itself, kept in the submission's process: its training mode must stay as it was
+    kept = kept_module(student, rnn)
+    third = unpack(student.call("rnn_weights_from_torch", student.argument(kept)), 3, "rnn_weights_from_torch")
+    for name, first, again in zip(WEIGHT_NAMES, got, third):
+        if not isinstance(again, np.ndarray) or again.shape != first.shape or not np.array_equal(again, first):
+            fail(f"rnn_weights_from_torch called on the same module (in training mode) returned another {name}")
+    training = student.attribute(kept, "training")
+    if training is not True:
+        fail(f"rnn_weights_from_torch changed the module's mode: it was in training mode (rnn.training True) "
+             f"and is {'in eval mode' if training is False else kind(training)} afterwards: rnn.eval() "
+             "switches the module itself; reading the weights needs no mode (take each tensor's .detach())")
 
 
 @points(1)
@@ -362,3 +396,26 @@ def test_rnn_forward_matches_nn_rnn(student, rng):
             got = array(student.call("rnn_forward", inputs[i], *weights, h), "rnn_forward", expected.shape)
             close(got, expected, f"rnn_forward with the weights of an nn.RNN, {label}, compared with sequence {i} "
                   "of the nn.RNN's output", atol=config.FLOAT32_ATOL, rtol=0, rows="time step")
+
+
+@points(1)
+def test_numpy_rnn_functions_by_keyword(student, rng):
+    """every function takes its arguments by keyword, with the contract's parameter names"""
+    what = "init_rnn_params(input_size=3, hidden_size=4, seed=0)"
+    by_keyword = init_weights(student, what, input_size=3, hidden_size=4, seed=0)
+    if (name := _same(init_weights(student, "init_rnn_params(3, 4, 0)", 3, 4, 0), by_keyword)) is not None:
+        fail(f"{what} gave another {name} than init_rnn_params(3, 4, 0): the same seed gives the same weights")
+    Wx, Wh, b = random_cell(rng, 3, 5)
+    x_t, h_prev = rng.normal(0, 1, 3), rng.normal(0, 0.5, 5)
+    what = "rnn_cell_step(x_t=x_t, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b)"
+    expected = reference.rnn_cell_step(x_t, h_prev, Wx, Wh, b)
+    close(array(student.call("rnn_cell_step", x_t=x_t, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b), what, expected.shape),
+          expected, what)
+    inputs, h0 = random_inputs(rng, TIMESTEPS, 3), rng.normal(0, 0.5, 5)
+    check_states(student.call("rnn_forward", inputs=inputs, Wx=Wx, Wh=Wh, b=b, h0=h0),
+                 reference.rnn_forward(inputs, Wx, Wh, b, h0), "rnn_forward(inputs=inputs, Wx=Wx, Wh=Wh, b=b, h0=h0)")
+    rnn = _torch_rnn(3, 5)
+    what = "rnn_weights_from_torch(rnn=rnn)"
+    got = unpack(student.call("rnn_weights_from_torch", rnn=rnn), 3, what)
+    for name, g, e in zip(WEIGHT_NAMES, got, reference.rnn_weights_from_torch(rnn)):
+        close(array(g, f"{name} from {what}", e.shape), e, f"{name} from {what}", atol=config.FLOAT32_ATOL, rtol=0)

@@ -66,12 +66,25 @@ def checked_shapes(result, what: str, *args, **kwargs) -> tuple[tuple, tuple]:
     got = unpack(result, 2, what)
     expected = torch_shapes(*args, **kwargs)
     for name, shape, want in zip(("output", "h_n"), got, expected):
-        as_tuple = tuple(shape) if isinstance(shape, (tuple, list)) else shape
-        if as_tuple != want:
-            shown = tuple(int(n) if isinstance(n, np.integer) else n for n in as_tuple) \
-                if isinstance(as_tuple, tuple) else kind(shape)
-            fail(f"{what}: the {name} shape should be {want}, got {shown}")
+        numbers = shape_numbers(shape)
+        if numbers is None:
+            shown = repr(tuple(shape)) if isinstance(shape, (tuple, list)) else kind(shape)
+            fail(f"{what}: the {name} shape should be a tuple of ints, {want}, but is {shown}")
+        if numbers != want:
+            fail(f"{what}: the {name} shape should be {want}, got {numbers}")
     return got
+
+
+def shape_numbers(shape) -> tuple[int, ...] | None:
+    """A shape's numbers, whatever holds them (the form is test_rnn_output_shapes_are_tuples_of_ints'
+    business); None when they are not whole numbers."""
+    if isinstance(shape, (np.ndarray, torch.Tensor)):
+        shape = shape.tolist() if shape.ndim == 1 else None
+    if not isinstance(shape, (tuple, list)):
+        return None
+    whole = lambda n: (isinstance(n, (int, float, np.integer, np.floating))  # noqa: E731
+                       and not isinstance(n, (bool, np.bool_)) and float(n).is_integer())
+    return tuple(int(n) for n in shape) if all(whole(n) for n in shape) else None
 
 
 @points(1)
@@ -147,29 +160,37 @@ def check_configuration(rnn: nn.RNN, what: str, input_size: int, hidden: int, la
 
 
 def check_nn_rnn_defaults(data: ModuleData, rnn: nn.RNN, what: str) -> None:
-    """What make_rnn is not asked for stays nn.RNN's default: biases, no dropout, float32 weights."""
+    """What make_rnn is not asked for stays nn.RNN's default: biases, no dropout, float32 weights
+    that are trained (require grad)."""
     if not rnn.bias:
         fail(f"{what} should keep nn.RNN's biases (bias=True, its default), got bias=False: "
              "leave bias out of nn.RNN(...)")
     if rnn.dropout:
         fail(f"{what} should build an nn.RNN without dropout (dropout=0, its default), got "
              f"dropout={rnn.dropout!r}: leave dropout out of nn.RNN(...)")
-    dtypes = sorted({str(weight.dtype) for weight in data.state_dict().values()})
+    dtypes = sorted({str(weight.dtype) for weight in data.parameters().values()})
     if dtypes != ["torch.float32"]:
         fail(f"{what} should have float32 weights (torch's default), got {', '.join(dtypes)}: "
              "do not call .double() or pass a dtype")
+    if data.frozen:
+        fail(f"{what} should return weights that can be trained, but {', '.join(sorted(data.frozen))} do not "
+             "require grad: do not call .requires_grad_(False) on the module")
 
 
 @points(1)
 def test_make_rnn_defaults(student):
     """make_rnn(input_size, hidden_size) builds one unidirectional layer of tanh cells with batch_first=True
-    and nn.RNN's other defaults"""
+    and nn.RNN's other defaults (with more layers too)"""
     for input_size, hidden in ((5, 8), (4, 6)):
         what = f"make_rnn({input_size}, {hidden})"
         data = called(student, what, "make_rnn", input_size, hidden)
         rnn = checked_rnn(data, what)
         check_configuration(rnn, what, input_size, hidden, 1, False)
         check_nn_rnn_defaults(data, rnn, what)
+    for args in ((4, 6, 2), (3, 5, 3, True)):  # dropout, for one, acts only between layers
+        what = f"make_rnn({', '.join(map(repr, args))})"
+        data = called(student, what, "make_rnn", *args)
+        check_nn_rnn_defaults(data, checked_rnn(data, what), what)
 
 
 @points(1)
