@@ -482,12 +482,13 @@ def test_train_loop_is_adam_on_mean_cross_entropy(student, seed_shift, shared):
                      f"replayed from the net {start.what} returns), got {got:.6f}"
                      + loss_hint(epoch, got, losses, len(pair[0])))
         # The first loss is the untrained net's, before any update: only rounding separates correct code's.
-        if result.losses and not abs(result.losses[0] - losses[0]) <= TRAINING.first_loss_atol:
+        off = abs(result.losses[0] - losses[0]) if result.losses else 0.0
+        if not off <= TRAINING.first_loss_atol:
             require_reproducible(student, start)
             fail(f"{result.what}: the loss of epoch 1 should be {losses[0]!r} (the mean cross-entropy of the net "
-                 f"{start.what} returns, before any update), got {result.losses[0]!r}, {abs(result.losses[0] - losses[0]):.2g} "
-                 f"away (more than the {TRAINING.first_loss_atol:g} rounding explains): record each loss as "
-                 "loss.item() gives it, unrounded")
+                 f"{start.what} returns, before any update), got {result.losses[0]!r}, {off:.2g} away (more "
+                 f"than the {TRAINING.first_loss_atol:g} rounding explains): record each loss as loss.item() "
+                 "gives it, unrounded")
         difference = trained_loss_difference(result.net, replayed, *pair, f"the net returned by {result.what}")
         if not difference <= TRAINING.loop_atol:
             fail(f"{result.what}: the losses agree with the contract's loop, but the returned net's loss on "
