@@ -280,3 +280,18 @@ def test_a_forward_pass_written_inline_is_not_blamed_on_the_cell(grade_code):
 def test_uses_parses_a_bounded_amount_of_the_submissions_code():
     huge = "def rnn_forward(inputs, Wx, Wh, b, h0=None):\n    return rnn_cell_step(1, 2, 3, 4, 5)\n" + "#" * 2**20
     assert uses([(1, huge)], NUMPY_RNN.functions) == {}
+
+
+def test_a_raised_error_matches_only_the_same_error():
+    """A catalogued mistake that raises names a student's only when it raises the same error: another
+    ValueError (another shape, another cause) is another mistake, whose name would mislead."""
+    import types
+
+    module = types.ModuleType("mistake")
+    exec("def train(n):\n    raise ValueError(f'Expected input batch_size ({n}) to match target batch_size (5)')",
+         module.__dict__)
+    ours = "train raised ValueError: Expected input batch_size (5) to match target batch_size (5)\n  File ..."
+    other = "train raised ValueError: too many values to unpack (expected 3)\n  File ..."
+    for error, named in ((ours, True), (other, False)):
+        call = Call("train", (5,), {}, {}, error=error)
+        assert feedback._matches(call, feedback._outcome(module, {}, call), weights=True) is named, error

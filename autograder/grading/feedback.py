@@ -30,6 +30,7 @@ import torch
 
 from ..exercises import Bug, Exercise
 from ..matching import RECOGNISE_MAX_CODE_BYTES
+from .results import encodable
 from ..sandbox import wire
 from .results import TestResult
 from .student_code import Call
@@ -47,9 +48,12 @@ ALLOWANCE_FACTOR, MIN_ALLOWANCE_S = 4.0, 0.1
 WATCH_INTERVAL_S = 0.005  # how often a replay's CPU time is looked at
 
 
+RAISED_MESSAGE_CHARS = 200  # of an exception's message, compared with the student's (never cut shorter)
+
+
 class Outcome(NamedTuple):
     kind: str           # "value", "kept" (an object left in the sandbox) or "raised"
-    value: Any          # the value as sent, the kept object's type name, or the exception's type name
+    value: Any          # the value as sent, the kept object's type name, or "Type: start of the message"
     args: Any = None    # the arguments after the call, when the grader asked for them
 
 
@@ -495,13 +499,18 @@ def _outcome(module: types.ModuleType, kept: dict[int, Any], call: Call) -> Any:
             return Outcome("kept", type(result).__name__)
         return Outcome("value", _as_sent(result), _as_sent(args) if call.flags.get("return_args") else None)
     except Exception as error:
-        return Outcome("raised", type(error).__name__)
+        try:
+            message = str(error)[:RAISED_MESSAGE_CHARS]
+        except Exception:
+            message = ""
+        return Outcome("raised", f"{type(error).__name__}: {message}")
 
 
 def _matches(call: Call, outcome: Outcome, weights: bool, form_only: bool = False) -> bool:
     """Whether a replay's outcome is the student's (form_only: in form, whatever the numbers)."""
     if call.error:
-        return outcome.kind == "raised" and f" raised {outcome.value}" in call.error
+        # the type and the message's start: a ValueError of another shape is another mistake
+        return outcome.kind == "raised" and f" raised {encodable(outcome.value)}" in call.error
     if call.flags.get("keep"):
         return outcome.kind == "kept" and isinstance(call.value, wire.Handle) and call.value.type_name == outcome.value
     same = _like if form_only else functools.partial(_same, weights=weights)
