@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -26,3 +27,22 @@ def write_atomically(path: Path, content: str | bytes) -> None:
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)  # gone after os.replace; left only by a failure
+
+
+def private_folder(path: Path) -> Path | None:
+    """`path` as a folder only this user can open, made here or already made so by this user;
+    None when it is anything else (another user's, open to others, a link): a folder of that
+    name in a shared /tmp may have been made by someone else first."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        return None
+    return Path(path)

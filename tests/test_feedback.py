@@ -18,6 +18,7 @@ from autograder.grading.feedback import (CUT, NAMING_BUDGET_S, PATTERN, Mistakes
                                          explanation, function_of, uses, with_root_causes)
 from autograder.grading.results import TestResult
 from autograder.grading.student_code import Call
+from autograder.sandbox import wire
 from solutions import numpy_rnn as reference
 
 from conftest import SOLUTIONS
@@ -216,6 +217,65 @@ def test_remembered_replays_are_bounded_in_bytes(monkeypatch):
     for n in range(30):
         remembered.put(("code", False, str(n)), [feedback.Outcome("value", np.zeros(1000))], 0.1)
     assert list(remembered.replays) == [("code", False, str(n)) for n in range(21, 30)]
+
+
+@pytest.fixture
+def shared(tmp_path):
+    """This process's replays shared in a folder, as a pool worker's are; put back afterwards."""
+    feedback._REPLAYS.clear()
+    feedback.share_replays(tmp_path)
+    yield tmp_path
+    feedback._REPLAYS.share(None)
+    feedback._REPLAYS.clear()
+
+
+def test_a_replay_one_worker_made_is_reused_by_the_next_and_charged_the_same(shared, monkeypatch):
+    call, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
+    mistakes = Mistakes(NUMPY_RNN)
+    first = mistakes.matching(CELL_TEST, [call])
+    spent = NAMING_BUDGET_S - mistakes.budget
+    assert first and len(list(shared.iterdir())) == len(feedback._REPLAYS.replays) > 0
+    feedback._REPLAYS.clear()  # another worker: nothing in its own memory
+
+    def replayed_again(*args, **kwargs):
+        raise AssertionError("replayed again")
+
+    monkeypatch.setattr(Mistakes, "_replay", replayed_again)
+    again = Mistakes(NUMPY_RNN)
+    assert again.matching(CELL_TEST, [call]) == first
+    assert NAMING_BUDGET_S - again.budget == spent
+
+
+@pytest.mark.parametrize("damage", ["cut short", "another memo", "not a frame", "a cost that is no float"])
+def test_a_shared_replay_file_that_is_not_whole_and_its_own_is_not_believed(shared, damage):
+    call, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
+    first = Mistakes(NUMPY_RNN).matching(CELL_TEST, [call])
+    memos, files = list(feedback._REPLAYS.replays), sorted(shared.iterdir())
+    assert len(files) == len(memos) > 1
+    contents = [f.read_bytes() for f in files]
+    for n, (path, data) in enumerate(zip(files, contents)):
+        message, blobs = wire.unframe(data, len(data))
+        if damage == "cut short":
+            path.write_bytes(data[:len(data) // 2])
+        elif damage == "another memo":  # a replay of other code, under this one's name
+            path.write_bytes(contents[(n + 1) % len(contents)])
+        elif damage == "not a frame":
+            path.write_bytes(b"\0" * 12 + b"{}")
+        else:
+            path.write_bytes(wire.frame({**message, "cost": "0"}, blobs))
+    feedback._REPLAYS.clear()
+    assert all(feedback._REPLAYS._read(memo) is None for memo in memos)
+    assert Mistakes(NUMPY_RNN).matching(CELL_TEST, [call]) == first  # replayed anew
+
+
+def test_a_worker_leaves_a_bounded_amount_in_the_shared_folder(shared, monkeypatch):
+    monkeypatch.setattr(feedback, "MAX_REMEMBERED_BYTES", 10 * 8100)
+    for n in range(30):
+        feedback._REPLAYS.put(("code", False, str(n)), [feedback.Outcome("value", np.zeros(1000))], 0.1)
+    assert len(list(shared.iterdir())) == 9  # each file holds 8000 bytes of array and its frame
+    assert feedback._REPLAYS._read(("code", False, "29")) is None  # not written: the cap was reached
+    value, cost = feedback._REPLAYS._read(("code", False, "0"))
+    assert cost == 0.1 and value[0].kind == "value" and np.array_equal(value[0].value, np.zeros(1000))
 
 
 def test_naming_never_fails_on_what_a_submission_returned():

@@ -276,6 +276,17 @@ def _check_tamper():
     assert tried > 1000 and "writable: []" in result.output
 
 
+def _check_shared_replays():
+    """A folder as the pool makes for its workers' replays (batch/workers.py), there while it grades."""
+    folder = Path(tempfile.mkdtemp(prefix="autograder-replays-"))
+    try:
+        result = yield
+        assert "written: 0" in result.output
+        assert list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _no_check():
     yield
 
@@ -296,6 +307,7 @@ CHECKS = {
     "notebook_no_contract": _check_missing_names,
     "garbage_fd3": _check_garbage,
     "tamper_kit": _check_tamper,
+    "forge_shared_replays": _check_shared_replays,
 }
 
 

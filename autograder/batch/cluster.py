@@ -15,6 +15,8 @@ import importlib.metadata
 import json
 import logging
 import os
+import secrets
+import shutil
 import sys
 import tempfile
 from itertools import islice
@@ -28,6 +30,7 @@ from ..config import Settings
 from ..grading.results import ExerciseResult
 from ..sandbox.zygote import ZygoteDied
 from ..errors import UsageError
+from ..files import private_folder
 from ..submitted_files import Refused, read_submitted
 from .discover import Job
 from .store import kit_fingerprint, result_from_dict
@@ -86,8 +89,9 @@ class ZygotePlugin(WorkerPlugin):
     """Set up on every worker (also on those that join later): its kit, sandbox user and zygote,
     with the client's settings (sent as plain data)."""
 
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, run: str):
         self.settings_data = settings
+        self.run = run  # the client's run: its workers on one host share their naming replays
 
     def setup(self, worker) -> None:
         import torch
@@ -99,13 +103,28 @@ class ZygotePlugin(WorkerPlugin):
         self.kit = kit_identity(self.settings)
         self.uid, self._lock = _claim_uid(self.settings)
         self.zygote = Zygote(uid=self.uid, settings=self.settings)  # warms up while the client checks the workers
+        self.replays: Path | None = None  # decided at the first task, once the zygote's isolation is known
+        self._sharing_decided = False
         # Dask's statistical profiler walks every thread's stack every 10 ms: about 7 % of a
         # grading worker's CPU (pytest's stacks are deep). Off while the worker grades for us.
         self._profiler = worker.periodic_callbacks.get("profile")
         if self._profiler is not None:
             self._profiler.stop()
 
+    def share_replays(self) -> None:
+        """Share naming replays with this run's other workers on this host, as the pool's workers
+        do: only when sandboxes run as other users, in a folder only this user can open."""
+        from ..grading.feedback import share_replays
+
+        self._sharing_decided = True
+        if self.zygote.isolation == "full":
+            self.replays = private_folder(Path(tempfile.gettempdir(), f"autograder-replays-{self.run}"))
+            if self.replays is not None:
+                share_replays(self.replays)
+
     def teardown(self, worker) -> None:
+        if self.replays is not None:
+            shutil.rmtree(self.replays, ignore_errors=True)
         self.zygote.close()
         os.close(self._lock)
         if self._profiler is not None:
@@ -134,6 +153,8 @@ def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str, str]]
                           f"client ({_describe(kit)}): install the same kit on every worker")
     from ..grading.run import grade_exercises
 
+    if not plugin._sharing_decided:
+        plugin.share_replays()
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         paths, refusals = [], []
         for number, (name, content, digest, refusal) in enumerate(files):
@@ -146,6 +167,8 @@ def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str, str]]
             paths.append(path)
             refusals.append(refusal)
         hidden = [Path(tmp), *(Path(p) for p in hide if Path(p).exists())]
+        if plugin.replays is not None:
+            hidden.append(plugin.replays)
         with plugin.zygote.serving():  # restarted when dead; ZygoteDied (Dask retries) if it dies now
             results = grade_exercises(exercise, paths, plugin.zygote, extra_hide=hidden, root=Path(tmp),
                                       refusals=refusals, settings=plugin.settings)
@@ -190,7 +213,7 @@ class DaskPool:
             raise UsageError(f"cannot use the Dask scheduler at {scheduler}: {error}") from None
         try:
             self._check_kits()
-            self.client.register_plugin(ZygotePlugin(settings.to_dict()), name=PLUGIN)
+            self.client.register_plugin(ZygotePlugin(settings.to_dict(), secrets.token_hex(16)), name=PLUGIN)
             self.isolation = self._isolation()
         except BaseException:
             self.close()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
+import tempfile
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -31,10 +33,12 @@ WORKER_DIED = ("the grader's worker process died while grading this submission (
                "for using too much memory); it was tried twice. Please tell your instructor")
 
 
-def _start_worker(hide: list[Path], slots: int, settings: dict) -> None:
+def _start_worker(hide: list[Path], slots: int, settings: dict, replays: Path | None = None) -> None:
+    """replays: a folder the pool's workers share their naming replays in (see _Remembered)."""
     global _zygote, _hide, _settings
     import torch
 
+    from ..grading.feedback import share_replays
     from ..sandbox.isolation import die_with_parent
     from ..sandbox.zygote import Zygote
 
@@ -52,6 +56,8 @@ def _start_worker(hide: list[Path], slots: int, settings: dict) -> None:
     if soft == resource.RLIM_INFINITY or soft > limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     _zygote.wait_ready()
+    if replays is not None and _zygote.isolation == "full":  # sandboxes run as other users: they cannot open it
+        share_replays(replays)
 
 
 def _grade(jobs: list[Job]) -> list[ExerciseResult]:
@@ -104,14 +110,17 @@ class WorkerPool:
         self.size = max(1, jobs)
         self._hide, self._grade, self.settings = hide, grade, settings
         self.failed: set[Job] = set()  # recorded as failed: not kept, a rerun tries them again
+        self._replays = Path(tempfile.mkdtemp(prefix="autograder-replays-"))  # this user's alone (0700)
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self._hide, self.size, self.settings.to_dict()))
+                                   initializer=_start_worker,
+                                   initargs=(self._hide + [self._replays], self.size, self.settings.to_dict(),
+                                             self._replays))
 
     def _restart(self) -> None:
-        self.close(cancel=True)
+        self._stop(cancel=True)
         self._executor = self._start()
 
     def _run(self, batch: list[Job]) -> Future:
@@ -170,6 +179,10 @@ class WorkerPool:
             raise
 
     def close(self, cancel: bool = False) -> None:
+        self._stop(cancel)
+        shutil.rmtree(self._replays, ignore_errors=True)
+
+    def _stop(self, cancel: bool) -> None:
         if cancel:
             for process in list(getattr(self._executor, "_processes", {}).values()):
                 try:

@@ -18,11 +18,13 @@ import hashlib
 import io
 import json
 import math
+import os
 import sys
 import threading
 import time
 import types
 import warnings
+from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -69,22 +71,43 @@ GIVES = {EXACT: "are exactly what",  # every result, number for number
 
 
 MAX_REMEMBERED_BYTES = 64 << 20  # of replays remembered per process (the oldest go first)
+MAX_SHARED_REPLAY_BYTES = 1 << 20  # of one replay's file in a shared folder
 
 
 class _Remembered:
     """Replays already made in this process: (the replayed code's digest, reseeded, the calls'
     digest) -> (outcomes or CUT, CPU seconds). A class's submissions fail the same tests with the
-    same calls. Bounded in bytes: a submission's large arguments cannot grow it without end."""
+    same calls. Bounded in bytes: a submission's large arguments cannot grow it without end.
+
+    share(): the worker processes of one run also leave their replays in a folder of the run's
+    own, so that a replay one worker made is not made again by the next (each writes at most
+    MAX_REMEMBERED_BYTES there). Only the trusted side reads or writes it: the pool shares one only
+    when its sandboxes run as other users, who cannot open it."""
 
     def __init__(self) -> None:
         self.replays: dict[tuple, tuple[list[Outcome] | str, float]] = {}
         self._sizes: dict[tuple, int] = {}
         self._bytes = 0  # the sum of _sizes
+        self.folder: Path | None = None
+        self._written = 0  # bytes this process left in the folder
+
+    def share(self, folder: Path | None) -> None:
+        self.folder, self._written = folder, 0
 
     def get(self, memo: tuple) -> tuple[list[Outcome] | str | None, float]:
-        return self.replays.get(memo, (None, 0.0))
+        found = self.replays.get(memo)
+        if found is None and self.folder is not None:
+            found = self._read(memo)
+            if found is not None:
+                self._keep(memo, *found)
+        return found or (None, 0.0)
 
     def put(self, memo: tuple, outcomes: list[Outcome] | str, cost: float) -> None:
+        self._keep(memo, outcomes, cost)
+        if self.folder is not None:
+            self._write(memo, outcomes, cost)
+
+    def _keep(self, memo: tuple, outcomes: list[Outcome] | str, cost: float) -> None:
         self.replays.pop(memo, None)
         self._bytes -= self._sizes.pop(memo, 0)
         self.replays[memo], self._sizes[memo] = (outcomes, cost), _nbytes(outcomes)
@@ -94,6 +117,36 @@ class _Remembered:
             del self.replays[oldest]
             self._bytes -= self._sizes.pop(oldest)
 
+    def _path(self, memo: tuple) -> Path:
+        return self.folder / (hashlib.sha256(json.dumps(list(memo)).encode()).hexdigest() + ".replay")
+
+    def _write(self, memo: tuple, outcomes: list[Outcome] | str, cost: float) -> None:
+        try:
+            blobs: list[bytes] = []
+            document = outcomes if outcomes == CUT else wire.encode([list(o) for o in outcomes], blobs)
+            data = wire.frame({"memo": list(memo), "cost": cost, "outcomes": document}, blobs)
+            if len(data) > MAX_SHARED_REPLAY_BYTES or self._written + len(data) > MAX_REMEMBERED_BYTES:
+                return
+            path = self._path(memo)
+            partial = path.with_suffix(f".{os.getpid()}.partial")
+            partial.write_bytes(data)
+            os.replace(partial, path)  # whole or not at all, for a worker reading it meanwhile
+            self._written += len(data)
+        except Exception:  # sharing is a saving, never a failure
+            pass
+
+    def _read(self, memo: tuple) -> tuple[list[Outcome] | str, float] | None:
+        try:
+            message, blobs = wire.unframe(self._path(memo).read_bytes(), MAX_SHARED_REPLAY_BYTES)
+            cost, document = message["cost"], message["outcomes"]
+            if message["memo"] != list(memo) or type(cost) is not float:
+                return None
+            if document == CUT:
+                return CUT, cost
+            return [Outcome(*o) for o in wire.decode(document, blobs)], cost
+        except Exception:  # not there (yet), or not whole
+            return None
+
     def clear(self) -> None:
         self.replays.clear()
         self._sizes.clear()
@@ -101,6 +154,12 @@ class _Remembered:
 
 
 _REPLAYS = _Remembered()
+
+
+def share_replays(folder: Path) -> None:
+    """Share this process's naming replays with the other processes using `folder` (one run's own
+    folder, which no sandbox can open)."""
+    _REPLAYS.share(folder)
 
 
 class Mistakes:

@@ -418,10 +418,24 @@ def _hashable(key: Any) -> Any:
 
 # ---------------------------------------------------------------- frames on a socket
 
-def send(sock: socket.socket, message: dict, blobs: list[bytes] = ()) -> None:
-    """Send one frame: a JSON message and the blobs its values refer to."""
+def frame(message: dict, blobs: list[bytes] = ()) -> bytes:
+    """One frame: a JSON message and the blobs its values refer to."""
     doc = json.dumps({**message, "blob_sizes": [len(b) for b in blobs]}).encode()
-    sock.sendall(_HEAD.pack(len(doc) + sum(len(b) for b in blobs), len(doc)) + doc + b"".join(blobs))
+    return _HEAD.pack(len(doc) + sum(len(b) for b in blobs), len(doc)) + doc + b"".join(blobs)
+
+
+def send(sock: socket.socket, message: dict, blobs: list[bytes] = ()) -> None:
+    sock.sendall(frame(message, blobs))
+
+
+def unframe(data: bytes, max_bytes: int) -> tuple[dict, list[bytes]]:
+    """The message and blobs of a whole frame read from a file (WireError if it is not one)."""
+    if len(data) < HEAD_SIZE:
+        raise WireError("bad frame: it is cut short")
+    body_len, doc_len = read_head(data[:HEAD_SIZE], max_bytes)
+    if body_len != len(data) - HEAD_SIZE:
+        raise WireError("bad frame: its length is not the file's")
+    return split(data[HEAD_SIZE:], doc_len)
 
 
 def split(frame: bytes | bytearray, doc_len: int) -> tuple[dict, list[bytes]]:

@@ -4,9 +4,11 @@ Shared by the graders and by bench/convergence.py, which measures how often corr
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import functools
+import hashlib
 import weakref
 from typing import Any, Callable, Iterator
 
@@ -107,12 +109,51 @@ def net_loss(data: Any, input_str: str, label_str: str, what: str) -> float:
     return float(mean_cross_entropy(rebuilt_net(data, what, batch_first=None)(X), Y))
 
 
+# Replays made in this process: a class's correct nets start from the same weights (the same seed),
+# and a replay is a deterministic function of what its key holds, so its result is reused, not trusted.
+_REPLAYS: collections.OrderedDict[bytes, tuple[list[float], TrustedNet]] = collections.OrderedDict()
+MAX_REPLAYS, MAX_REPLAYED_BYTES = 16, 1 << 20  # nets remembered, and the weights of each at most
+
+
+def _replay_key(net: TrustedNet, *settings: Any) -> bytes | None:
+    """Everything a replay of `net` depends on: the rnn's and fc's settings, every weight's name,
+    dtype, shape and bytes, and the loop's settings. None for a net that is not remembered: one
+    that draws random numbers (dropout), or whose weights are large."""
+    weights = net.state_dict()
+    if net.rnn.dropout or sum(t.numel() * t.element_size() for t in weights.values()) > MAX_REPLAYED_BYTES:
+        return None
+    digest = hashlib.sha256(repr([[(c, getattr(part, c)) for c in part.__constants__]
+                                  for part in (net.rnn, net.fc)] + list(settings)).encode())
+    for name, tensor in weights.items():
+        digest.update(repr((name, str(tensor.dtype), tuple(tensor.shape))).encode())
+        digest.update(tensor.detach().contiguous().numpy().tobytes())
+    return digest.digest()
+
+
 def replay(initial: Any, input_str: str, label_str: str, learning_rate: float, epochs: int,
            what: str) -> tuple[list[float], TrustedNet]:
     """The contract's training loop run on the trusted side from a student's untrained net:
     Adam(lr) on the mean cross-entropy of raw logits, zero_grad every epoch, each epoch's loss
-    taken before its update. Returns the losses and the trained net."""
-    net = copy.deepcopy(trusted_net(initial, what, batch_first=None))
+    taken before its update. Returns the losses and the trained net (the caller's own copies)."""
+    start = trusted_net(initial, what, batch_first=None)
+    key = _replay_key(start, input_str, label_str, learning_rate, epochs)
+    if key is None:
+        return _replayed(start, input_str, label_str, learning_rate, epochs)
+    if key in _REPLAYS:
+        _REPLAYS.move_to_end(key)
+    else:
+        _REPLAYS[key] = _replayed(start, input_str, label_str, learning_rate, epochs)
+        if len(_REPLAYS) > MAX_REPLAYS:
+            _REPLAYS.popitem(last=False)
+    losses, net = _REPLAYS[key]
+    net = copy.deepcopy(net)
+    net.what = what
+    return list(losses), net
+
+
+def _replayed(start: TrustedNet, input_str: str, label_str: str, learning_rate: float,
+              epochs: int) -> tuple[list[float], TrustedNet]:
+    net = copy.deepcopy(start)
     X, Y, _ = pair_data(input_str, label_str)
     optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
     losses = []

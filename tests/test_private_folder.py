@@ -1,0 +1,43 @@
+"""private_folder: the folder a run's workers share their naming replays in is believed only when
+it is this user's alone (a folder of the same name in a shared /tmp may be someone else's)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from autograder.files import private_folder
+
+
+def test_a_new_folder_is_made_for_this_user_alone(tmp_path):
+    folder = private_folder(tmp_path / "replays")
+    assert folder == tmp_path / "replays" and folder.is_dir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert private_folder(folder) == folder  # this user's, made so before: used again
+
+
+def test_a_folder_open_to_others_is_refused(tmp_path):
+    folder = tmp_path / "replays"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    assert private_folder(folder) is None
+
+
+def test_a_link_to_a_folder_is_refused(tmp_path):
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o700)
+    (tmp_path / "replays").symlink_to(target)
+    assert private_folder(tmp_path / "replays") is None
+
+
+def test_a_file_is_refused(tmp_path):
+    (tmp_path / "replays").write_text("")
+    assert private_folder(tmp_path / "replays") is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making another user's folder needs root")
+def test_another_users_folder_is_refused(tmp_path):
+    folder = tmp_path / "replays"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 65534, 65534)
+    assert private_folder(folder) is None
