@@ -118,7 +118,7 @@ class ZygotePlugin(WorkerPlugin):
 
         self._sharing_decided = True
         if self.zygote.isolation == "full":
-            self.replays = private_folder(Path(tempfile.gettempdir(), f"autograder-replays-{self.run}"))
+            self.replays = private_folder(Path(tempfile.gettempdir(), f"autograder-replays-dask-{self.run}"))
             if self.replays is not None:
                 share_replays(self.replays)
 

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 
 from ..config import Settings
 from ..exercises import get as get_exercise
+from ..files import private_folder
 from ..grading.results import ExerciseResult
 from .discover import Job
 
@@ -102,6 +103,30 @@ def batch_size(jobs: int, workers: int, largest: int = Settings.batch_size) -> i
     return max(1, min(largest, jobs // (2 * workers) or 1))
 
 
+REPLAYS_PREFIX = "autograder-replays-"  # + the pool's PID: the folder its workers share naming's replays in
+
+
+def replays_folder() -> Path:
+    """A new folder of this user's alone (0700) for the pool's workers to share naming's replays
+    in, named for this process. The folders of runs that were killed (their process is gone, so
+    nothing removed them) go first, when they are this user's own."""
+    for old in Path(tempfile.gettempdir()).glob(REPLAYS_PREFIX + "*"):
+        pid = old.name[len(REPLAYS_PREFIX):].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)) and private_folder(old) == old:
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{REPLAYS_PREFIX}{os.getpid()}-"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        pass
+    return True
+
+
 class WorkerPool:
     """grade: what a worker runs on a batch (the real grading; tests may pass another)."""
 
@@ -110,7 +135,7 @@ class WorkerPool:
         self.size = max(1, jobs)
         self._hide, self._grade, self.settings = hide, grade, settings
         self.failed: set[Job] = set()  # recorded as failed: not kept, a rerun tries them again
-        self._replays = Path(tempfile.mkdtemp(prefix="autograder-replays-"))  # this user's alone (0700)
+        self._replays = replays_folder()
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
