@@ -34,7 +34,7 @@ from ..files import private_folder
 from ..submitted_files import Refused, read_submitted
 from .discover import Job
 from .store import kit_fingerprint, result_from_dict
-from .workers import batch_size, batches
+from .workers import REPLAYS_PREFIX, batch_size, batches
 
 PLUGIN = "autograder-zygote"
 
@@ -118,7 +118,7 @@ class ZygotePlugin(WorkerPlugin):
 
         self._sharing_decided = True
         if self.zygote.isolation == "full":
-            self.replays = private_folder(Path(tempfile.gettempdir(), f"autograder-replays-dask-{self.run}"))
+            self.replays = private_folder(Path(tempfile.gettempdir(), f"{REPLAYS_PREFIX}dask-{self.run}"))
             if self.replays is not None:
                 share_replays(self.replays)
 
