@@ -246,7 +246,8 @@ def test_a_replay_one_worker_made_is_reused_by_the_next_and_charged_the_same(sha
     assert NAMING_BUDGET_S - again.budget == spent
 
 
-@pytest.mark.parametrize("damage", ["cut short", "another memo", "not a frame", "a cost that is no float"])
+@pytest.mark.parametrize("damage", ["cut short", "another memo", "not a frame", "a cost that is no float",
+                                    "too large"])
 def test_a_shared_replay_file_that_is_not_whole_and_its_own_is_not_believed(shared, damage):
     call, _ = cell_call(lambda x, h, Wx, Wh, b: np.tanh(Wx @ x + Wh.T @ h + b))
     first = Mistakes(NUMPY_RNN).matching(CELL_TEST, [call])
@@ -259,6 +260,8 @@ def test_a_shared_replay_file_that_is_not_whole_and_its_own_is_not_believed(shar
             path.write_bytes(data[:len(data) // 2])
         elif damage == "another memo":  # a replay of other code, under this one's name
             path.write_bytes(contents[(n + 1) % len(contents)])
+        elif damage == "too large":  # read no further than a replay's file may hold
+            path.write_bytes(data + b"\0" * feedback.MAX_SHARED_REPLAY_BYTES)
         elif damage == "not a frame":
             path.write_bytes(b"\0" * 12 + b"{}")
         else:

@@ -137,7 +137,9 @@ class _Remembered:
 
     def _read(self, memo: tuple) -> tuple[list[Outcome] | str, float] | None:
         try:
-            message, blobs = wire.unframe(self._path(memo).read_bytes(), MAX_SHARED_REPLAY_BYTES)
+            with open(self._path(memo), "rb") as file:  # never more than a replay's file may hold
+                data = file.read(MAX_SHARED_REPLAY_BYTES + 1)
+            message, blobs = wire.unframe(data, MAX_SHARED_REPLAY_BYTES)
             cost, document = message["cost"], message["outcomes"]
             if message["memo"] != list(memo) or type(cost) is not float:
                 return None
