@@ -113,9 +113,12 @@ class ZygotePlugin(WorkerPlugin):
 
     def share_replays(self) -> None:
         """Share naming replays with this run's other workers on this host, as the pool's workers
-        do: only when sandboxes run as other users, in a folder only this user can open."""
+        do: only when sandboxes run as other users, in a folder only this user can open. Decided
+        once, at the first task (the zygote's isolation is known by then)."""
         from ..grading.feedback import share_replays
 
+        if self._sharing_decided:
+            return
         self._sharing_decided = True
         if self.zygote.isolation == "full":
             self.replays = private_folder(Path(tempfile.gettempdir(), f"{REPLAYS_PREFIX}dask-{self.run}"))
@@ -153,8 +156,7 @@ def grade_batch(exercise: str, files: list[tuple[bytes, bytes | None, str, str]]
                           f"client ({_describe(kit)}): install the same kit on every worker")
     from ..grading.run import grade_exercises
 
-    if not plugin._sharing_decided:
-        plugin.share_replays()
+    plugin.share_replays()  # decided once, at the worker's first task
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         paths, refusals = [], []
         for number, (name, content, digest, refusal) in enumerate(files):

@@ -121,6 +121,8 @@ class _Remembered:
         return self.folder / (hashlib.sha256(json.dumps(list(memo)).encode()).hexdigest() + ".replay")
 
     def _write(self, memo: tuple, outcomes: list[Outcome] | str, cost: float) -> None:
+        # Not files.write_atomically: that makes a missing folder again, open to others.
+        partial = None
         try:
             blobs: list[bytes] = []
             document = outcomes if outcomes == CUT else wire.encode([list(o) for o in outcomes], blobs)
@@ -133,7 +135,8 @@ class _Remembered:
             os.replace(partial, path)  # whole or not at all, for a worker reading it meanwhile
             self._written += len(data)
         except Exception:  # sharing is a saving, never a failure
-            pass
+            if partial is not None:
+                partial.unlink(missing_ok=True)
 
     def _read(self, memo: tuple) -> tuple[list[Outcome] | str, float] | None:
         try:
