@@ -8,7 +8,9 @@ student is what is compared; 0 skips it). With --scheduler local it also times t
 a local Dask cluster of --jobs workers (and checks its gradebook is the pool's), and Dask's own
 cost per task. The compute floor (bench/compute_floor.py), measured before and after those runs:
 the graded calls of the reference solutions in one process, per student, and the kit's time over
-it at --jobs cores; last, an estimate for 10,000 students on N workers.
+it at --jobs cores; and (as root) the same calls sent through a sandbox per submission, with no
+pytest and no checks: what the isolation costs by itself. Last, an estimate for 10,000 students
+on N workers.
 
     python bench/class_benchmark.py [--students 200] [--nbgrader-students 10] [--jobs 2] [--scheduler local]
 """
@@ -28,7 +30,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compute_floor import floor_per_student  # noqa: E402
+from compute_floor import floor_per_student, sandboxed_per_student  # noqa: E402
 from cpu_account import CpuAccount  # noqa: E402
 from make_class import make_class  # noqa: E402
 
@@ -113,6 +115,7 @@ def main() -> None:
     # The floor before and after the runs: on a shared VM the same calls' CPU time drifts by a third
     # within minutes, so one measurement taken at another time than the runs would skew every ratio.
     floors = [floor_per_student()]
+    sandboxed = sandboxed_per_student()
     with tempfile.TemporaryDirectory() as tmp:
         kit_course = course_with_class(Path(tmp) / "kit", args.students)
         nb_course = Path(tmp) / "nbgrader"
@@ -159,6 +162,10 @@ def main() -> None:
               + f" ({spread[0]:.2f}-{spread[-1]:.2f}x against each floor)"
               + (f"; --scheduler {dask_cpu:.1f} s = {dask_cpu / cpu_floor:.2f}x, {dask_cpu / kit_cpu:.2f}x the pool"
                  if args.scheduler else ""))
+    if sandboxed is not None:
+        print(f"the floor's calls through a sandbox per submission (spawn, load, the wire; no pytest, no checks): "
+              f"{sandboxed['total']:.3f} CPU-s per student = {sandboxed['total'] / floor['cpu']:.2f}x the floor ("
+              + ", ".join(f"{e} {sandboxed[e]:.3f}" for e in exercise_names()) + ")")
     if args.scheduler:
         from dask_overhead import per_task_seconds
 

@@ -4,7 +4,13 @@ the reference solutions directly in one process (no sandbox, no pytest, no wire)
 The calls are not written out by hand, where they would drift from the graders: they are recorded
 from one real grading of each reference solution (every call message the graders send into its
 sandbox, arguments as sent), then replayed on the reference module loaded here, timing only the
-calls themselves. Usage: python bench/compute_floor.py [--repeat 3]
+calls themselves.
+
+With --sandboxed (as root, for its cpuacct cgroup), also the same recorded messages sent through
+a sandbox per submission as grading sends them (spawn, load, the wire both ways, the reply
+decoded), with no pytest and no grader's check: what isolating each submission costs by itself,
+before the trusted side does anything with the replies. Usage:
+python bench/compute_floor.py [--repeat 3] [--sandboxed]
 """
 from __future__ import annotations
 
@@ -14,25 +20,28 @@ import statistics
 import time
 from pathlib import Path
 
+from cpu_account import CpuAccount
+
 from autograder import config
 from autograder.exercises import names as exercise_names
 from autograder.grading.run import grade_exercise
+from autograder.grading.student_code import sandbox_settings
 from autograder.sandbox import wire
 from autograder.sandbox.process import SandboxProcess
 from autograder.sandbox.zygote import Zygote
 
-SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+SOLUTIONS = config.SOLUTIONS_DIR
 
 Call = tuple[dict, list[bytes]]
 
 
 def record_calls(exercise: str, zygote: Zygote) -> list[Call]:
-    """Every call the graders of `exercise` make into the reference solution, as sent."""
+    """Every load and call the graders of `exercise` send to the reference solution, as sent."""
     calls: list[Call] = []
     request = SandboxProcess.request
 
     def recording(self, message, blobs=(), **kwargs):
-        if message.get("op") == "call":
+        if message.get("op") in ("load", "call"):
             calls.append((copy.deepcopy(message), list(blobs)))
         return request(self, message, blobs, **kwargs)
 
@@ -54,6 +63,8 @@ def replay(exercise: str, calls: list[Call]) -> tuple[float, float]:
     resolve = lambda hid, _type: handles[hid]  # noqa: E731
     wall = cpu = 0.0
     for message, blobs in calls:
+        if message["op"] == "load":  # the module above is what it loads
+            continue
         target = message["target"]
         if isinstance(target, list):  # [handle, attribute or None]
             obj = handles[int(target[0])]
@@ -74,6 +85,51 @@ def replay(exercise: str, calls: list[Call]) -> tuple[float, float]:
     return wall, cpu
 
 
+def sandboxed(calls: list[Call], zygote: Zygote) -> None:
+    """`calls` sent as grading sends them: each load into a new sandbox, each reply decoded."""
+    process = None
+    try:
+        for message, blobs in calls:
+            if message["op"] == "load":
+                if process is not None:
+                    process.close()
+                process = SandboxProcess(zygote, sandbox_settings())
+            reply, reply_blobs = process.request(message, blobs, timeout=600)
+            wire.decode(reply.get("value"), reply_blobs)
+            wire.decode(reply.get("args", []), reply_blobs)
+    finally:
+        if process is not None:
+            process.close()
+
+
+def sandboxed_per_student(repeat: int = 3) -> dict[str, float] | None:
+    """Median CPU seconds (both sides, the zygote's forks included) of each exercise's recorded
+    messages sent through sandboxes, and their sum ("total"); None where no cgroup can be made."""
+    import torch
+
+    torch.set_num_threads(1)
+    account = CpuAccount("sandboxed")
+    if account.usage() is None:
+        return None
+    account.enter()  # before the zygote starts: its forks and sandboxes are counted too
+    try:
+        with Zygote() as zygote:
+            runs: dict[str, list[float]] = {}
+            for exercise in exercise_names():
+                calls = record_calls(exercise, zygote)
+                runs[exercise] = []
+                for _ in range(repeat):
+                    before = account.usage()
+                    sandboxed(calls, zygote)
+                    runs[exercise].append(account.usage() - before)
+    finally:
+        account.leave()
+        account.close()
+    floor = {e: statistics.median(runs[e]) for e in exercise_names()}
+    floor["total"] = sum(floor.values())
+    return floor
+
+
 def floor_per_student(repeat: int = 3) -> dict[str, float]:
     """Median wall seconds of each exercise's graded calls on the reference, their sum ("total"),
     and the same in CPU seconds ("cpu": on a loaded machine the wall time is not the work)."""
@@ -84,7 +140,7 @@ def floor_per_student(repeat: int = 3) -> dict[str, float]:
         recorded = {e: record_calls(e, zygote) for e in exercise_names()}
     runs = {e: [replay(e, calls) for _ in range(repeat)] for e, calls in recorded.items()}
     floor = {e: statistics.median(wall for wall, _ in runs[e]) for e in exercise_names()}
-    floor["calls"] = sum(len(calls) for calls in recorded.values())
+    floor["calls"] = sum(m["op"] == "call" for calls in recorded.values() for m, _ in calls)
     floor["total"] = sum(floor[e] for e in exercise_names())
     floor["cpu"] = sum(statistics.median(cpu for _, cpu in runs[e]) for e in exercise_names())
     return floor
@@ -93,10 +149,17 @@ def floor_per_student(repeat: int = 3) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
-    floor = floor_per_student(parser.parse_args().repeat)
+    parser.add_argument("--sandboxed", action="store_true", help="also through a sandbox per submission")
+    args = parser.parse_args()
+    floor = floor_per_student(args.repeat)
+    through = sandboxed_per_student(args.repeat) if args.sandboxed else None
+    print(f"{'':12}{'floor s':>8}" + (f"{'sandboxed CPU-s':>17}" if through else ""))
     for exercise in exercise_names():
-        print(f"{exercise:12}{floor[exercise]:8.3f} s")
-    print(f"{'per student':12}{floor['total']:8.3f} s  ({floor['calls']} graded calls; CPU {floor['cpu']:.3f} s)")
+        print(f"{exercise:12}{floor[exercise]:8.3f}" + (f"{through[exercise]:17.3f}" if through else ""))
+    print(f"{'per student':12}{floor['total']:8.3f}" + (f"{through['total']:17.3f}" if through else "")
+          + f"  ({floor['calls']} graded calls; the floor's CPU {floor['cpu']:.3f} s)")
+    if args.sandboxed and through is None:
+        print("--sandboxed: no cpuacct cgroup could be made (run as root)")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,14 @@ a class made by make_class.py, exercise by exercise, in one process as a pool wo
               decoding replies, starting sandboxes
 
 CPU seconds come from a cpuacct cgroup of this process's own (root), so they hold on a shared
-machine better than wall times. Usage: python bench/overhead.py [--students 20] [--batch 8]
+machine better than wall times. --references grades the reference solutions instead of the class
+(nothing to name: the kit's cost on correct code alone, next to compute_floor.py's floor).
+Usage: python bench/overhead.py [--students 20] [--batch 8] [--references]
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cpu_account import CpuAccount  # noqa: E402
 from make_class import make_class  # noqa: E402
 
+from autograder import config  # noqa: E402
 from autograder.exercises import names as exercise_names  # noqa: E402
 from autograder.grading import feedback  # noqa: E402
 from autograder.grading.run import grade_exercises  # noqa: E402
@@ -52,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--references", action="store_true", help="every student hands in the reference solutions")
     args = parser.parse_args()
     import torch
 
@@ -66,6 +71,10 @@ def main() -> None:
         students = sorted((root / "submitted").iterdir())
         for exercise in exercise_names():
             paths = [s / "rnn" / f"{exercise}.ipynb" for s in students]
+            if args.references:
+                paths = [path.with_suffix(".py") for path in paths]
+                for path in paths:
+                    shutil.copy(config.SOLUTIONS_DIR / path.name, path)
             grade_exercises(exercise, paths[:1], zygote, root=root)  # the graders imported once, as in a worker
             naming["cpu"] = 0.0
             total, trusted = account.usage(), time.process_time()
@@ -75,7 +84,8 @@ def main() -> None:
             rows.append((exercise, total, total - trusted, naming["cpu"], trusted - naming["cpu"]))
     account.leave()
     account.close()
-    print(f"CPU seconds per student ({args.students} students, batches of {args.batch}):")
+    print(f"CPU seconds per student ({args.students} {'reference solutions' if args.references else 'students'}, "
+          f"batches of {args.batch}):")
     print(f"{'':12}{'all':>8}{'sandboxes':>11}{'naming':>8}{'graders':>9}")
     for exercise, *figures in rows + [("all", *(sum(r[i] for r in rows) for i in range(1, 5)))]:
         print(f"{exercise:12}" + "".join(f"{f / args.students:{w}.3f}" for f, w in zip(figures, (8, 11, 8, 9))))
