@@ -18,19 +18,15 @@ import argparse
 import copy
 import statistics
 import time
-from pathlib import Path
 
 from cpu_account import CpuAccount
 
-from autograder import config
-from autograder.exercises import names as exercise_names
+from autograder.exercises import get as get_exercise, names as exercise_names
 from autograder.grading.run import grade_exercise
 from autograder.grading.student_code import sandbox_settings
 from autograder.sandbox import wire
 from autograder.sandbox.process import SandboxProcess
 from autograder.sandbox.zygote import Zygote
-
-SOLUTIONS = config.SOLUTIONS_DIR
 
 Call = tuple[dict, list[bytes]]
 
@@ -47,7 +43,7 @@ def record_calls(exercise: str, zygote: Zygote) -> list[Call]:
 
     SandboxProcess.request = recording
     try:
-        result = grade_exercise(exercise, SOLUTIONS / f"{exercise}.py", zygote)
+        result = grade_exercise(exercise, get_exercise(exercise).reference, zygote)
     finally:
         SandboxProcess.request = request
     assert result.score == result.max_score, f"the reference of {exercise} lost points: {result.problems}"
@@ -58,7 +54,7 @@ def replay(exercise: str, calls: list[Call]) -> tuple[float, float]:
     """(wall, CPU) seconds spent inside the reference's functions making `calls`, resolved as the
     sandbox's Child resolves them."""
     namespace = {"__name__": "submission"}
-    exec(compile((SOLUTIONS / f"{exercise}.py").read_text(), f"<{exercise}>", "exec"), namespace)
+    exec(compile(get_exercise(exercise).reference.read_text(), f"<{exercise}>", "exec"), namespace)
     handles: dict[int, object] = {}
     resolve = lambda hid, _type: handles[hid]  # noqa: E731
     wall = cpu = 0.0
