@@ -27,8 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cpu_account import CpuAccount  # noqa: E402
 from make_class import make_class  # noqa: E402
 
-from autograder import config  # noqa: E402
-from autograder.exercises import names as exercise_names  # noqa: E402
+from autograder.exercises import get as get_exercise, names as exercise_names  # noqa: E402
 from autograder.grading import feedback  # noqa: E402
 from autograder.grading.run import grade_exercises  # noqa: E402
 from autograder.sandbox.zygote import Zygote  # noqa: E402
@@ -74,7 +73,7 @@ def main() -> None:
             if args.references:
                 paths = [path.with_suffix(".py") for path in paths]
                 for path in paths:
-                    shutil.copy(config.SOLUTIONS_DIR / path.name, path)
+                    shutil.copy(get_exercise(exercise).reference, path)
             grade_exercises(exercise, paths[:1], zygote, root=root)  # the graders imported once, as in a worker
             naming["cpu"] = 0.0
             total, trusted = account.usage(), time.process_time()
